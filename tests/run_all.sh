@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The whole test suite: Go formatting, vet and unit tests, then the Python
+# tests that drive the kernel through real Jupyter clients. Arguments are
+# passed on to pytest (e.g. ./tests/run_all.sh -k conformance).
+# Runs every step, then exits non-zero if any failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=.venv
+failed=()
+
+step() { printf '\n== %s\n' "$*"; }
+
+# Python environment: created once, reinstalled only when the pins change.
+step "python venv ($VENV)"
+if [ ! -x "$VENV/bin/python" ]; then
+	python3 -m venv "$VENV" || { echo "cannot create $VENV (is python3-venv installed?)"; exit 1; }
+fi
+stamp="$VENV/.requirements.sha256"
+want=$(sha256sum tests/requirements.txt | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+	"$VENV/bin/python" -m pip install --disable-pip-version-check -q -r tests/requirements.txt || { echo "pip install failed"; exit 1; }
+	echo "$want" >"$stamp"
+else
+	echo "up to date"
+fi
+
+step "gofmt -l"
+unformatted=$(find . -name '*.go' -not -path './.venv/*' -not -path './.git/*' \
+	-not -path '*/node_modules/*' -not -path '*/testdata/*' -print0 | xargs -0 -r gofmt -l)
+if [ -n "$unformatted" ]; then
+	echo "not gofmt-ed:"
+	echo "$unformatted"
+	failed+=(gofmt)
+fi
+
+step "go vet ./..."
+go vet ./... || failed+=("go vet")
+
+step "go test ./..."
+go test ./... -timeout 15m || failed+=("go test")
+
+step "pytest tests/"
+"$VENV/bin/python" -m pytest tests/ -v "$@" || failed+=(pytest)
+
+if [ ${#failed[@]} -gt 0 ]; then
+	printf '\nFAILED: %s\n' "${failed[*]}"
+	exit 1
+fi
+printf '\nall passed\n'
