@@ -9,7 +9,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"io"
-	"os"
+
 	"strings"
 	"sync"
 	"testing"
@@ -337,7 +337,7 @@ func TestNoPublisherPrintsText(t *testing.T) {
 	SetPublisher(nil)
 	var buf bytes.Buffer
 	textOut = &buf
-	defer func() { textOut = os.Stdout }()
+	defer func() { textOut = stdout() }()
 	HTML("<p>Hi <b>there</b></p>").Update("<p>again</p>")
 	if buf.String() != "Hi there\nagain\n" {
 		t.Fatalf("fallback printed %q", buf.String())

@@ -74,3 +74,6 @@ func Clear(wait bool) {
 		p.Clear(wait)
 	}
 }
+
+// stdout is the default text destination.
+func stdout() io.Writer { return os.Stdout }
