@@ -1,0 +1,332 @@
+// Package cell splits a notebook cell into the pieces the runtime runs one
+// after another: magic lines, shell commands and chunks of Go source, with
+// Go source further divided into imports, declarations and statements.
+//
+// yaegi's REPL decides "declaration or statement" from the first token of
+// what it is given, so a cell that mixes both must be cut at top-level
+// boundaries; each piece keeps its line in the cell so errors point at the
+// cell's own lines.
+package cell
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"strings"
+)
+
+// Kind says what a piece of a cell is.
+type Kind int
+
+const (
+	// Go is Go source: see Chunks.
+	Go Kind = iota
+	// LineMagic is "%name args".
+	LineMagic
+	// CellMagic is "%%name args" on the first line, the rest being Body.
+	CellMagic
+	// Shell is "!command".
+	Shell
+)
+
+// Piece is one part of a cell.
+type Piece struct {
+	Kind Kind
+	Line int    // 1-based line in the cell where the piece starts
+	Name string // magic name, without % signs
+	Args string // magic arguments, or the shell command
+	Body string // cell-magic body, or Go source
+}
+
+// Split cuts a cell into pieces in source order. Magic and shell lines are
+// recognised only at the start of a line (after spaces), outside Go code.
+func Split(src string) []Piece {
+	lines := strings.SplitAfter(src, "\n")
+	var pieces []Piece
+	// A cell magic takes the whole cell.
+	if first := strings.TrimSpace(lines[0]); strings.HasPrefix(first, "%%") && len(first) > 2 {
+		name, args := splitNameArgs(first[2:])
+		return []Piece{{Kind: CellMagic, Line: 1, Name: name, Args: args, Body: strings.Join(lines[1:], "")}}
+	}
+	var goBuf strings.Builder
+	goStart := 0
+	flush := func() {
+		if strings.TrimSpace(goBuf.String()) != "" {
+			pieces = append(pieces, Piece{Kind: Go, Line: goStart, Body: goBuf.String()})
+		}
+		goBuf.Reset()
+		goStart = 0
+	}
+	depth := 0 // brace/paren depth of the Go source so far: magics only at depth 0
+	for i, line := range lines {
+		trimmed := strings.TrimSpace(line)
+		if depth == 0 && (strings.HasPrefix(trimmed, "%") || strings.HasPrefix(trimmed, "!")) && len(trimmed) > 1 {
+			flush()
+			if trimmed[0] == '!' {
+				pieces = append(pieces, Piece{Kind: Shell, Line: i + 1, Args: strings.TrimSpace(trimmed[1:])})
+			} else {
+				name, args := splitNameArgs(strings.TrimLeft(trimmed, "%"))
+				pieces = append(pieces, Piece{Kind: LineMagic, Line: i + 1, Name: name, Args: args})
+			}
+			continue
+		}
+		if goStart == 0 {
+			goStart = i + 1
+		}
+		goBuf.WriteString(line)
+		depth = nesting(goBuf.String())
+	}
+	flush()
+	return pieces
+}
+
+func splitNameArgs(s string) (name, args string) {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, " \t"); i >= 0 {
+		return s[:i], strings.TrimSpace(s[i+1:])
+	}
+	return s, ""
+}
+
+// nesting returns how many brackets are open at the end of src, ignoring
+// those inside strings and comments.
+func nesting(src string) int {
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(src))
+	s.Init(file, []byte(src), func(token.Position, string) {}, 0)
+	depth := 0
+	for {
+		_, tok, _ := s.Scan()
+		switch tok {
+		case token.EOF:
+			return depth
+		case token.LBRACE, token.LPAREN, token.LBRACK:
+			depth++
+		case token.RBRACE, token.RPAREN, token.RBRACK:
+			depth--
+		}
+	}
+}
+
+// ChunkKind classifies a top-level chunk of Go source.
+type ChunkKind int
+
+const (
+	Import ChunkKind = iota
+	Decl             // func, method, type, var or const declaration
+	Stmt             // anything else: statements and expressions
+)
+
+// Chunk is one top-level declaration or statement.
+type Chunk struct {
+	Kind ChunkKind
+	Line int // 1-based line in the cell
+	Col  int // 1-based column of its first character
+	Src  string
+	// Expr is set when the chunk is a statement that is a lone expression:
+	// the candidate for the cell's displayed result.
+	Expr ast.Expr
+	// Names declared by a Decl chunk (functions, types, vars, consts).
+	Names []string
+	// Roots are the X of X.Sel selectors the chunk does not declare.
+	Roots []string
+	// Imports lists the paths of an Import chunk, with their local names.
+	Imports []ImportSpec
+}
+
+// ImportSpec is one imported path and the name it is bound to ("" when the
+// package's own name is used).
+type ImportSpec struct {
+	Name, Path string
+}
+
+// Chunks cuts Go source that starts at line firstLine of the cell into
+// top-level chunks. A syntax error is reported with cell positions.
+func Chunks(src string, firstLine int) ([]Chunk, error) {
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(src))
+	var errs scanner.ErrorList
+	var s scanner.Scanner
+	s.Init(file, []byte(src), func(pos token.Position, msg string) { errs.Add(pos, msg) }, 0)
+	type span struct{ start, end int }
+	var spans []span
+	depth, start := 0, -1
+	for {
+		pos, tok, lit := s.Scan()
+		if tok == token.EOF {
+			break
+		}
+		off := file.Offset(pos)
+		if start < 0 && tok != token.SEMICOLON {
+			start = off
+		}
+		switch tok {
+		case token.LBRACE, token.LPAREN, token.LBRACK:
+			depth++
+		case token.RBRACE, token.RPAREN, token.RBRACK:
+			depth--
+		case token.SEMICOLON:
+			if depth == 0 && start >= 0 {
+				end := off
+				if lit == "\n" || lit == "" {
+					end = off // automatic semicolon: the chunk ends at the newline
+				}
+				spans = append(spans, span{start, end})
+				start = -1
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, shiftErrors(errs, firstLine)
+	}
+	if start >= 0 {
+		spans = append(spans, span{start, len(src)})
+	}
+	var chunks []Chunk
+	for _, sp := range spans {
+		text := src[sp.start:sp.end]
+		p := file.Position(file.Pos(sp.start))
+		c := Chunk{Line: firstLine + p.Line - 1, Col: p.Column, Src: text}
+		if err := classify(&c); err != nil {
+			return nil, err
+		}
+		chunks = append(chunks, c)
+	}
+	return chunks, nil
+}
+
+// classify parses a chunk to find its kind, declared names, the package
+// names it uses and whether it is a lone expression. A line directive keeps
+// the parser's positions those of the cell.
+func classify(c *Chunk) error {
+	fset := token.NewFileSet()
+	directive := fmt.Sprintf("\n//line cell:%d:%d\n", c.Line, c.Col)
+	if f, err := parser.ParseFile(fset, "", "package p"+directive+c.Src, parser.SkipObjectResolution); err == nil && len(f.Decls) > 0 {
+		for _, d := range f.Decls {
+			declare(c, d)
+		}
+		c.Roots = selectorRoots(f)
+		return nil
+	}
+	c.Kind = Stmt
+	f, err := parser.ParseFile(fset, "", "package p;func _(){"+directive+c.Src+"\n}", parser.SkipObjectResolution)
+	if err != nil {
+		return err
+	}
+	body := f.Decls[0].(*ast.FuncDecl).Body.List
+	if len(body) == 1 {
+		if es, ok := body[0].(*ast.ExprStmt); ok {
+			c.Expr = es.X
+		}
+	}
+	c.Roots = selectorRoots(f)
+	return nil
+}
+
+// declare records what a top-level declaration declares.
+func declare(c *Chunk, d ast.Decl) {
+	switch d := d.(type) {
+	case *ast.GenDecl:
+		if d.Tok == token.IMPORT {
+			c.Kind = Import
+			for _, s := range d.Specs {
+				is := s.(*ast.ImportSpec)
+				spec := ImportSpec{Path: strings.Trim(is.Path.Value, "\"`")}
+				if is.Name != nil {
+					spec.Name = is.Name.Name
+				}
+				c.Imports = append(c.Imports, spec)
+			}
+			return
+		}
+		c.Kind = Decl
+		for _, s := range d.Specs {
+			switch s := s.(type) {
+			case *ast.TypeSpec:
+				c.Names = append(c.Names, s.Name.Name)
+			case *ast.ValueSpec:
+				for _, n := range s.Names {
+					c.Names = append(c.Names, n.Name)
+				}
+			}
+		}
+	case *ast.FuncDecl:
+		c.Kind = Decl
+		name := d.Name.Name
+		if d.Recv != nil && len(d.Recv.List) > 0 {
+			name = recvTypeName(d.Recv.List[0].Type) + "." + name
+		}
+		c.Names = append(c.Names, name)
+	}
+}
+
+// selectorRoots lists the identifiers X of selector expressions X.Sel that
+// the file does not declare itself: the candidates for automatic imports.
+func selectorRoots(f *ast.File) []string {
+	declared := map[string]bool{}
+	var roots []string
+	seen := map[string]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE {
+				for _, l := range n.Lhs {
+					if id, ok := l.(*ast.Ident); ok {
+						declared[id.Name] = true
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				declared[id.Name] = true
+			}
+		case *ast.Field:
+			for _, id := range n.Names {
+				declared[id.Name] = true
+			}
+		case *ast.RangeStmt:
+			for _, e := range []ast.Expr{n.Key, n.Value} {
+				if id, ok := e.(*ast.Ident); ok {
+					declared[id.Name] = true
+				}
+			}
+		case *ast.SelectorExpr:
+			if id, ok := n.X.(*ast.Ident); ok && !seen[id.Name] {
+				seen[id.Name] = true
+				roots = append(roots, id.Name)
+			}
+		}
+		return true
+	})
+	out := roots[:0]
+	for _, r := range roots {
+		if !declared[r] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func recvTypeName(e ast.Expr) string {
+	switch t := e.(type) {
+	case *ast.StarExpr:
+		return recvTypeName(t.X)
+	case *ast.Ident:
+		return t.Name
+	case *ast.IndexExpr:
+		return recvTypeName(t.X)
+	case *ast.IndexListExpr:
+		return recvTypeName(t.X)
+	}
+	return "?"
+}
+
+func shiftErrors(errs scanner.ErrorList, firstLine int) error {
+	for _, e := range errs {
+		e.Pos.Line += firstLine - 1
+	}
+	return errs
+}

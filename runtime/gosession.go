@@ -1,0 +1,534 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/scanner"
+	"io"
+	"os"
+	"os/exec"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+	"github.com/traefik/yaegi/stdlib/syscall"
+	"github.com/traefik/yaegi/stdlib/unrestricted"
+
+	"github.com/igo-kernel/igo/magics"
+	"github.com/igo-kernel/igo/runtime/cell"
+	"github.com/igo-kernel/igo/session"
+)
+
+var (
+	extraMu      sync.Mutex
+	extraSymbols []interp.Exports
+	resultHook   func(v any) (data, metadata map[string]any, ok bool)
+)
+
+// RegisterSymbols adds symbol tables (yaegi Exports) that every new
+// interpreter loads, e.g. GoMLX's or the display package's. Call it from an
+// init function, before the worker starts.
+func RegisterSymbols(tables ...interp.Exports) {
+	extraMu.Lock()
+	defer extraMu.Unlock()
+	extraSymbols = append(extraSymbols, tables...)
+}
+
+// SetResultFormatter installs the function that turns a cell's trailing
+// value into a MIME bundle (the display package's). Without one, values are
+// shown as text.
+func SetResultFormatter(f func(v any) (data, metadata map[string]any, ok bool)) {
+	extraMu.Lock()
+	defer extraMu.Unlock()
+	resultHook = f
+}
+
+// sessionIO is where a session's program reads and writes.
+type sessionIO struct {
+	stdout, stderr io.Writer
+	stdin          io.Reader
+	emit           *emitter
+	args           []string // os.Args of the program; default {"igo"}
+}
+
+// goSession is the interpreter and what IGo remembers about it.
+type goSession struct {
+	io    sessionIO
+	it    *interp.Interpreter
+	trace *traceCatcher
+
+	imported  map[string]string // local package name -> import path
+	pkgIndex  map[string]string // package name -> import path, for automatic imports
+	pkgPaths  map[string]bool   // every importable path
+	declSrc   map[string]string // type and method name -> source, to refuse silent redefinition
+	definedIn map[string]int    // function name -> cell it was defined in
+	bindSeq   int
+
+	count      int  // execution count of the running cell
+	resetAfter bool // %reset asked for a fresh interpreter
+}
+
+func newGoSession(sio sessionIO) *goSession {
+	if sio.args == nil {
+		sio.args = []string{"igo"}
+	}
+	s := &goSession{io: sio}
+	s.reset()
+	return s
+}
+
+// exitCode is the panic value of os.Exit inside a cell.
+type exitCode int
+
+// reset starts a fresh interpreter.
+func (s *goSession) reset() {
+	// os.Stdout and friends become the writers given here (not files), so
+	// interpreted prints are ordered with displays.
+	os.Setenv("YAEGI_SPECIAL_STDIO", "1")
+	s.trace = &traceCatcher{next: s.io.stderr}
+	s.it = interp.New(interp.Options{
+		Stdout:       s.io.stdout,
+		Stderr:       s.trace,
+		Stdin:        s.io.stdin,
+		Unrestricted: true,
+		Args:         s.io.args,
+	})
+	tables := []interp.Exports{stdlib.Symbols, syscall.Symbols, unrestricted.Symbols}
+	extraMu.Lock()
+	tables = append(tables, extraSymbols...)
+	extraMu.Unlock()
+	// os.Exit must not end the worker: it becomes a panic the cell reports.
+	tables = append(tables, interp.Exports{"os/os": {"Exit": reflect.ValueOf(func(code int) { panic(exitCode(code)) })}})
+	s.pkgIndex = map[string]string{}
+	s.pkgPaths = map[string]bool{}
+	for _, t := range tables {
+		if err := s.it.Use(t); err != nil {
+			fmt.Fprintf(s.io.stderr, "igo: loading symbols: %v\n", err)
+		}
+		for key := range t {
+			s.indexPackage(key)
+		}
+	}
+	s.imported = map[string]string{}
+	s.declSrc = map[string]string{}
+	s.definedIn = map[string]int{}
+}
+
+// preferredPaths settles package names that several paths share.
+var preferredPaths = map[string]string{
+	"rand":     "math/rand",
+	"template": "text/template",
+	"scanner":  "text/scanner",
+	"pprof":    "runtime/pprof",
+	"parser":   "go/parser",
+	"constant": "go/constant",
+}
+
+// indexPackage records an Exports key ("import/path/name") for automatic
+// imports.
+func (s *goSession) indexPackage(key string) {
+	i := strings.LastIndex(key, "/")
+	if i <= 0 {
+		return
+	}
+	path, name := key[:i], key[i+1:]
+	if strings.Contains(path, "internal") || strings.HasPrefix(name, "_") {
+		return
+	}
+	s.pkgPaths[path] = true
+	if p, ok := preferredPaths[name]; ok {
+		s.pkgIndex[name] = p
+		return
+	}
+	old, ok := s.pkgIndex[name]
+	if !ok || pathRank(path) < pathRank(old) {
+		s.pkgIndex[name] = path
+	}
+}
+
+// pathRank prefers the standard library, then shorter paths.
+func pathRank(path string) int {
+	rank := len(path)
+	if strings.Contains(strings.SplitN(path, "/", 2)[0], ".") {
+		rank += 1000
+	}
+	if strings.Contains(path, "/v2") || strings.Contains(path, "/v3") {
+		rank += 100
+	}
+	return rank
+}
+
+// execute runs a cell and returns its error, if any.
+func (s *goSession) execute(ctx context.Context, code string, count int) *session.Error {
+	s.count = count
+	pieces := cell.Split(code)
+	for i, p := range pieces {
+		last := i == len(pieces)-1
+		var err *session.Error
+		switch p.Kind {
+		case cell.Go:
+			err = s.runGo(ctx, p, last)
+		case cell.LineMagic, cell.CellMagic:
+			err = s.runMagic(ctx, p)
+		case cell.Shell:
+			err = s.runShell(ctx, p.Args)
+		}
+		if s.resetAfter {
+			s.resetAfter = false
+			s.reset()
+		}
+		if err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return interrupted()
+		}
+	}
+	return nil
+}
+
+func interrupted() *session.Error {
+	return &session.Error{Name: "Interrupted", Value: "the cell was interrupted; the session's state is kept",
+		Traceback: []string{"\x1b[31mInterrupted\x1b[0m: the cell was interrupted; the session's state is kept"}}
+}
+
+// runGo runs one piece of Go source.
+func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session.Error {
+	chunks, err := cell.Chunks(p.Body, p.Line)
+	if err != nil {
+		return s.compileError(err, 0)
+	}
+	if e := s.importAll(ctx, chunks); e != nil {
+		return e
+	}
+	for i := 0; i < len(chunks); {
+		if chunks[i].Kind == cell.Import {
+			i++
+			continue
+		}
+		j := i
+		for j < len(chunks) && chunks[j].Kind == chunks[i].Kind {
+			j++
+		}
+		group := chunks[i:j]
+		if group[0].Kind == cell.Decl {
+			var e *session.Error
+			if group, e = s.dropRepeatedTypes(group); e != nil {
+				return e
+			}
+		}
+		if len(group) > 0 {
+			v, err := s.it.EvalWithContext(ctx, assemble(group))
+			if err != nil {
+				return s.evalError(ctx, err)
+			}
+			s.recordDecls(group)
+			tail := group[len(group)-1]
+			if last && j == len(chunks) && tail.Kind == cell.Stmt && tail.Expr != nil && showsResult(tail.Expr, v) {
+				s.showResult(v)
+			}
+		}
+		i = j
+	}
+	return nil
+}
+
+// assemble lays chunks out at their cell positions, one line below, so
+// that yaegi's line numbers minus one are the cell's (line 1 is where yaegi
+// puts its own wrapper when it makes a function of statements).
+func assemble(chunks []cell.Chunk) string {
+	var b strings.Builder
+	line := 1 // the line being written
+	for i, c := range chunks {
+		target := c.Line + 1
+		if i > 0 && line == target {
+			b.WriteString("; ")
+		} else {
+			for line < target {
+				b.WriteByte('\n')
+				line++
+			}
+			b.WriteString(strings.Repeat(" ", c.Col-1))
+		}
+		b.WriteString(c.Src)
+		line += strings.Count(c.Src, "\n")
+	}
+	return b.String()
+}
+
+// importAll runs the cell's imports and the automatic ones.
+func (s *goSession) importAll(ctx context.Context, chunks []cell.Chunk) *session.Error {
+	declared := map[string]bool{}
+	for _, c := range chunks {
+		for _, n := range c.Names {
+			declared[n] = true
+		}
+	}
+	for _, c := range chunks {
+		for _, spec := range c.Imports {
+			if err := s.importPackage(spec.Name, spec.Path); err != nil {
+				return s.compileErrorAt(err, c.Line)
+			}
+		}
+	}
+	globals := s.it.Globals()
+	for _, c := range chunks {
+		for _, root := range c.Roots {
+			if declared[root] || s.imported[root] != "" {
+				continue
+			}
+			if _, ok := globals[root]; ok {
+				continue
+			}
+			if path, ok := s.pkgIndex[root]; ok {
+				if err := s.importPackage("", path); err != nil {
+					return s.compileErrorAt(err, c.Line)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// importPackage imports path once; a name bound to another path is an error.
+func (s *goSession) importPackage(name, path string) error {
+	local := name
+	if local == "" {
+		local = path[strings.LastIndex(path, "/")+1:]
+		if strings.HasPrefix(local, "v") && len(local) > 1 && local[1] >= '0' && local[1] <= '9' && strings.Count(path, "/") > 0 {
+			p := path[:strings.LastIndex(path, "/")]
+			local = p[strings.LastIndex(p, "/")+1:]
+		}
+	}
+	if local == "_" {
+		return nil
+	}
+	if old, ok := s.imported[local]; ok {
+		if old == path {
+			return nil
+		}
+		return fmt.Errorf("%s already names package %q in this session; import %q under another name: import other%s %q", local, old, path, local, path)
+	}
+	src := "import " + strconv.Quote(path)
+	if name != "" {
+		src = "import " + name + " " + strconv.Quote(path)
+	}
+	if _, err := s.it.Eval(src); err != nil {
+		if !s.pkgPaths[path] {
+			return fmt.Errorf("package %q is not available in IGo (only the standard library and the packages built into igo can be imported): %v", path, err)
+		}
+		return err
+	}
+	s.imported[local] = path
+	return nil
+}
+
+// dropRepeatedTypes skips type and method declarations identical to the
+// session's, and refuses changed ones: yaegi would silently keep the old.
+func (s *goSession) dropRepeatedTypes(group []cell.Chunk) ([]cell.Chunk, *session.Error) {
+	out := group[:0:0]
+	for _, c := range group {
+		if !isTypeOrMethod(c) {
+			out = append(out, c)
+			continue
+		}
+		same := true
+		for _, n := range c.Names {
+			old, ok := s.declSrc[n]
+			if !ok {
+				same = false
+				continue
+			}
+			if old != normalise(c.Src) {
+				return nil, &session.Error{Name: "RedefinitionError",
+					Value: fmt.Sprintf("line %d: %s is already defined in this session with another definition; the interpreter cannot change a type or method once defined: restart the kernel (or %%reset) to redefine it, or use a new name", c.Line, n),
+				}
+			}
+		}
+		if !same {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func isTypeOrMethod(c cell.Chunk) bool {
+	if strings.HasPrefix(c.Src, "type") {
+		return true
+	}
+	for _, n := range c.Names {
+		if strings.Contains(n, ".") {
+			return true
+		}
+	}
+	return false
+}
+
+func normalise(src string) string { return strings.Join(strings.Fields(src), " ") }
+
+func (s *goSession) recordDecls(group []cell.Chunk) {
+	for _, c := range group {
+		if c.Kind != cell.Decl {
+			continue
+		}
+		for _, n := range c.Names {
+			if isTypeOrMethod(c) {
+				s.declSrc[n] = normalise(c.Src)
+			}
+			s.definedIn[n] = s.count
+		}
+	}
+}
+
+// positionRE matches yaegi's "line:col: message" errors.
+var positionRE = regexp.MustCompile(`^(?:[^:\s]*:)?(\d+):(\d+): (.*)$`)
+
+// evalError turns an interpreter error into the cell's error.
+func (s *goSession) evalError(ctx context.Context, err error) *session.Error {
+	if ctx.Err() != nil || errors.Is(err, context.Canceled) {
+		s.trace.take()
+		return interrupted()
+	}
+	var p interp.Panic
+	if errors.As(err, &p) {
+		frames := s.trace.take()
+		if code, ok := p.Value.(exitCode); ok {
+			msg := fmt.Sprintf("os.Exit(%d) was called; IGo stopped the cell and kept the session (its state is intact)", int(code))
+			return &session.Error{Name: "Exit", Value: msg, Traceback: []string{"\x1b[31mExit\x1b[0m: " + msg}}
+		}
+		value := fmt.Sprint(p.Value)
+		tb := []string{"\x1b[31mpanic\x1b[0m: " + value, ""}
+		for _, f := range frames {
+			tb = append(tb, "    "+s.frameText(f))
+		}
+		return &session.Error{Name: "panic", Value: value, Traceback: tb}
+	}
+	s.trace.take()
+	return s.compileError(err, 1)
+}
+
+// frameText rewrites yaegi's "L:C: panic: main.f(...)" in cell terms.
+func (s *goSession) frameText(f string) string {
+	m := positionRE.FindStringSubmatch(f)
+	if m == nil {
+		return f
+	}
+	line, _ := strconv.Atoi(m[1])
+	fn := strings.TrimSuffix(strings.TrimPrefix(m[3], "panic: "), "(...)")
+	fn = strings.TrimPrefix(fn, "main.")
+	where := fmt.Sprintf("cell In[%d]", s.count)
+	if fn != "main" {
+		if n, ok := s.definedIn[fn]; ok {
+			where = fmt.Sprintf("cell In[%d]", n)
+		}
+	} else {
+		fn = "(cell)"
+	}
+	return fmt.Sprintf("%s, line %d, in %s", where, line-1, fn)
+}
+
+// compileError formats errors that carry "line:col:" positions; shift is
+// subtracted from yaegi's lines (see assemble).
+func (s *goSession) compileError(err error, shift int) *session.Error {
+	var msgs []string
+	if el, ok := err.(scanner.ErrorList); ok {
+		for _, e := range el {
+			msgs = append(msgs, fmt.Sprintf("line %d, column %d: %s", e.Pos.Line, e.Pos.Column, e.Msg))
+		}
+	} else {
+		for _, l := range strings.Split(err.Error(), "\n") {
+			if m := positionRE.FindStringSubmatch(l); m != nil {
+				line, _ := strconv.Atoi(m[1])
+				msgs = append(msgs, fmt.Sprintf("line %d, column %s: %s", line-shift, m[2], m[3]))
+			} else if strings.TrimSpace(l) != "" {
+				msgs = append(msgs, l)
+			}
+		}
+	}
+	tb := make([]string, len(msgs))
+	for i, m := range msgs {
+		tb[i] = "\x1b[31mCompileError\x1b[0m: " + m
+	}
+	return &session.Error{Name: "CompileError", Value: strings.Join(msgs, "; "), Traceback: tb}
+}
+
+func (s *goSession) compileErrorAt(err error, line int) *session.Error {
+	msg := fmt.Sprintf("line %d: %v", line, err)
+	return &session.Error{Name: "ImportError", Value: msg, Traceback: []string{"\x1b[31mImportError\x1b[0m: " + msg}}
+}
+
+// runShell runs "!command" with the cell's output.
+func (s *goSession) runShell(ctx context.Context, command string) *session.Error {
+	cmd := exec.CommandContext(ctx, "sh", "-c", command)
+	cmd.Stdout, cmd.Stderr = s.io.stdout, s.io.stderr
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return interrupted()
+		}
+		fmt.Fprintf(s.io.stderr, "!%s: %v\n", command, err)
+	}
+	return nil
+}
+
+// traceCatcher is the interpreter's stderr: it holds back the lines yaegi
+// prints for each frame of a panic, which become the cell's traceback.
+type traceCatcher struct {
+	next   io.Writer
+	mu     sync.Mutex
+	frames []string
+}
+
+var traceLineRE = regexp.MustCompile(`^\d+:\d+: panic: .*\n?$`)
+
+func (t *traceCatcher) Write(p []byte) (int, error) {
+	if traceLineRE.Match(p) {
+		t.mu.Lock()
+		t.frames = append(t.frames, strings.TrimSpace(string(p)))
+		t.mu.Unlock()
+		return len(p), nil
+	}
+	return t.next.Write(p)
+}
+
+func (t *traceCatcher) take() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f := t.frames
+	t.frames = nil
+	return f
+}
+
+// runMagic runs a %line or %%cell magic.
+func (s *goSession) runMagic(ctx context.Context, p cell.Piece) *session.Error {
+	m, ok := magics.Lookup(p.Name)
+	var err error
+	switch {
+	case !ok:
+		err = magics.UnknownError(p.Name)
+	case p.Kind == cell.CellMagic && m.Cell != nil:
+		err = m.Cell(&magicEnv{s: s, ctx: ctx}, p.Args, p.Body)
+	case p.Kind == cell.LineMagic && m.Line != nil:
+		err = m.Line(&magicEnv{s: s, ctx: ctx}, p.Args)
+	case p.Kind == cell.CellMagic:
+		err = fmt.Errorf("%%%%%s has no cell form; use %%%s on a line (see %%help %s)", p.Name, p.Name, p.Name)
+	default:
+		err = fmt.Errorf("%%%s has no line form; use %%%%%s at the top of a cell (see %%help %s)", p.Name, p.Name, p.Name)
+	}
+	if err != nil {
+		var ce *cellError
+		if errors.As(err, &ce) {
+			return ce.err
+		}
+		if ctx.Err() != nil {
+			return interrupted()
+		}
+		msg := fmt.Sprintf("%%%s: %v", p.Name, err)
+		return &session.Error{Name: "MagicError", Value: msg, Traceback: []string{"\x1b[31mMagicError\x1b[0m: " + msg}}
+	}
+	return nil
+}

@@ -1,0 +1,179 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"sort"
+	"sync"
+
+	"github.com/igo-kernel/igo/session"
+)
+
+// Worker file descriptors, as the kernel side lays them out.
+const (
+	requestFD = 3
+	eventFD   = 4
+)
+
+// RunWorker is the body of `igo worker`: it serves requests from the kernel
+// side until its request pipe closes.
+func RunWorker() error {
+	reqs := os.NewFile(requestFD, "igo-requests")
+	evs := os.NewFile(eventFD, "igo-events")
+	if reqs == nil || evs == nil {
+		return errors.New("igo worker is started by the kernel, not by hand")
+	}
+	w := newWorker(newEmitter(newLineWriter(evs)))
+	return w.serve(reqs)
+}
+
+// worker hosts the interpreter and runs one cell at a time.
+type worker struct {
+	emit *emitter
+	sess *goSession
+
+	mu         sync.Mutex
+	cancel     context.CancelFunc // of the running cell
+	inputs     chan request       // input replies for the running cell
+	allowStdin bool
+}
+
+func newWorker(e *emitter) *worker {
+	w := &worker{emit: e, inputs: make(chan request, 1)}
+	w.sess = newGoSession(sessionIO{
+		stdout: e.writer("stdout"),
+		stderr: e.writer("stderr"),
+		stdin:  &inputReader{w: w},
+		emit:   e,
+	})
+	return w
+}
+
+func (w *worker) serve(r io.Reader) error {
+	dec := newLineReader(r)
+	work := make(chan request, 16)
+	go func() {
+		for req := range work {
+			w.handle(req)
+		}
+	}()
+	w.emit.send(event{Ev: "ready"})
+	for {
+		var req request
+		if err := dec.Decode(&req); err != nil {
+			close(work)
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return fmt.Errorf("reading requests: %w", err)
+		}
+		switch req.Op {
+		case "interrupt":
+			w.mu.Lock()
+			if w.cancel != nil {
+				w.cancel()
+			}
+			w.mu.Unlock()
+		case "input_reply":
+			select {
+			case w.inputs <- req:
+			default: // nobody is waiting: drop
+			}
+		default:
+			work <- req
+		}
+	}
+}
+
+func (w *worker) handle(req request) {
+	switch req.Op {
+	case "execute":
+		ctx, cancel := context.WithCancel(context.Background())
+		w.mu.Lock()
+		w.cancel = cancel
+		w.allowStdin = req.AllowStdin
+		w.mu.Unlock()
+		res := w.sess.execute(ctx, req.Code, req.ExecutionCount)
+		w.mu.Lock()
+		w.cancel = nil
+		w.mu.Unlock()
+		cancel()
+		ev := event{Ev: "done", Error: res}
+		if len(req.UserExpressions) > 0 {
+			ev.UserExpressions = w.sess.userExpressions(req.UserExpressions)
+		}
+		w.emit.flush()
+		if req.Sync != "" {
+			// Everything compiled code wrote to fds 1 and 2 before this
+			// marker belongs to this cell: the kernel side waits for it.
+			os.Stdout.WriteString(req.Sync)
+			os.Stderr.WriteString(req.Sync)
+		}
+		w.emit.send(ev)
+	case "complete":
+		c := w.sess.complete(req.Code, req.Cursor)
+		w.emit.send(event{Ev: "complete", Completion: &c})
+	case "inspect":
+		in := w.sess.inspect(req.Code, req.Cursor, req.Detail)
+		w.emit.send(event{Ev: "inspect", Inspection: &in})
+	default:
+		w.emit.send(event{Ev: "done", Error: &session.Error{Name: "ProtocolError", Value: "unknown worker request " + req.Op}})
+	}
+}
+
+// inputReader is the interpreted program's os.Stdin: each read with an
+// empty buffer asks the user for a line through the kernel.
+type inputReader struct {
+	w   *worker
+	buf []byte
+}
+
+var errNoStdin = errors.New("this notebook client does not accept input (allow_stdin is false): reading from os.Stdin is not possible here")
+
+func (r *inputReader) Read(p []byte) (int, error) {
+	if len(r.buf) == 0 {
+		r.w.mu.Lock()
+		allowed, cancel := r.w.allowStdin, r.w.cancel
+		r.w.mu.Unlock()
+		if !allowed || cancel == nil {
+			return 0, errNoStdin
+		}
+		r.w.emit.send(event{Ev: "input_request", Text: ""})
+		reply := <-r.w.inputs
+		if reply.Error != "" {
+			return 0, errors.New(reply.Error)
+		}
+		r.buf = append(r.buf, reply.Text...)
+		r.buf = append(r.buf, '\n')
+	}
+	n := copy(p, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
+}
+
+// sortedKeys returns a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// valueOf guards reflect.Value.Interface against unexported values.
+func valueOf(v reflect.Value) (out any, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	if !v.IsValid() || !v.CanInterface() {
+		return nil, false
+	}
+	return v.Interface(), true
+}
