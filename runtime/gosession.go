@@ -71,6 +71,31 @@ type goSession struct {
 
 	count      int  // execution count of the running cell
 	resetAfter bool // %reset asked for a fresh interpreter
+
+	panicMu         sync.Mutex
+	goroutinePanics []string // recovered in goroutines during the running cell
+}
+
+// goroutineGuard is the function guarded go statements call with a
+// recovered panic (see cell.Chunk.GuardGoroutines).
+const goroutineGuard = "_igort.GoroutinePanic"
+
+// goroutinePanic reports a panic recovered in a goroutine: the running cell
+// fails with it, and the session lives on.
+func (s *goSession) goroutinePanic(r any) {
+	msg := fmt.Sprint(r)
+	fmt.Fprintf(s.io.stderr, "panic in a goroutine: %s (IGo recovered it; the session keeps running)\n", msg)
+	s.panicMu.Lock()
+	s.goroutinePanics = append(s.goroutinePanics, msg)
+	s.panicMu.Unlock()
+}
+
+func (s *goSession) takeGoroutinePanics() []string {
+	s.panicMu.Lock()
+	defer s.panicMu.Unlock()
+	p := s.goroutinePanics
+	s.goroutinePanics = nil
+	return p
 }
 
 func newGoSession(sio sessionIO) *goSession {
@@ -103,7 +128,10 @@ func (s *goSession) reset() {
 	tables = append(tables, extraSymbols...)
 	extraMu.Unlock()
 	// os.Exit must not end the worker: it becomes a panic the cell reports.
-	tables = append(tables, interp.Exports{"os/os": {"Exit": reflect.ValueOf(func(code int) { panic(exitCode(code)) })}})
+	tables = append(tables, interp.Exports{
+		"os/os":     {"Exit": reflect.ValueOf(func(code int) { panic(exitCode(code)) })},
+		"igo/rt/rt": {"GoroutinePanic": reflect.ValueOf(s.goroutinePanic)},
+	})
 	s.pkgIndex = map[string]string{}
 	s.pkgPaths = map[string]bool{}
 	for _, t := range tables {
@@ -117,6 +145,9 @@ func (s *goSession) reset() {
 	s.imported = map[string]string{}
 	s.declSrc = map[string]string{}
 	s.definedIn = map[string]int{}
+	if err := s.importPackage("_igort", "igo/rt"); err != nil {
+		fmt.Fprintf(s.io.stderr, "igo: %v\n", err)
+	}
 }
 
 // preferredPaths settles package names that several paths share.
@@ -166,6 +197,16 @@ func pathRank(path string) int {
 // execute runs a cell and returns its error, if any.
 func (s *goSession) execute(ctx context.Context, code string, count int) *session.Error {
 	s.count = count
+	s.takeGoroutinePanics()
+	err := s.executePieces(ctx, code)
+	if p := s.takeGoroutinePanics(); err == nil && len(p) > 0 {
+		msg := "panic in a goroutine: " + strings.Join(p, "; ") + " (IGo recovered it; the session's state is kept)"
+		err = &session.Error{Name: "panic", Value: msg, Traceback: []string{"\x1b[31mpanic\x1b[0m: " + msg}}
+	}
+	return err
+}
+
+func (s *goSession) executePieces(ctx context.Context, code string) *session.Error {
 	pieces := cell.Split(code)
 	for i, p := range pieces {
 		last := i == len(pieces)-1
@@ -255,7 +296,7 @@ func assemble(chunks []cell.Chunk) string {
 			}
 			b.WriteString(strings.Repeat(" ", c.Col-1))
 		}
-		b.WriteString(c.Src)
+		b.WriteString(c.GuardGoroutines(goroutineGuard))
 		line += strings.Count(c.Src, "\n")
 	}
 	return b.String()
@@ -345,9 +386,8 @@ func (s *goSession) dropRepeatedTypes(group []cell.Chunk) ([]cell.Chunk, *sessio
 				continue
 			}
 			if old != normalise(c.Src) {
-				return nil, &session.Error{Name: "RedefinitionError",
-					Value: fmt.Sprintf("line %d: %s is already defined in this session with another definition; the interpreter cannot change a type or method once defined: restart the kernel (or %%reset) to redefine it, or use a new name", c.Line, n),
-				}
+				msg := fmt.Sprintf("line %d: %s is already defined in this session with another definition; the interpreter cannot change a type or method once defined: restart the kernel (or %%reset) to redefine it, or use a new name", c.Line, n)
+				return nil, &session.Error{Name: "RedefinitionError", Value: msg, Traceback: []string{"\x1b[31mRedefinitionError\x1b[0m: " + msg}}
 			}
 		}
 		if !same {

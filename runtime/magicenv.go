@@ -62,7 +62,7 @@ func (c *cellError) Error() string { return c.err.Value }
 
 // Run runs Go source (with magics) as part of the current cell.
 func (e *magicEnv) Run(code string) error {
-	if err := e.s.execute(e.ctx, code, e.s.count); err != nil {
+	if err := e.s.executePieces(e.ctx, code); err != nil {
 		return &cellError{err}
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/igo-kernel/igo/display"
 	"github.com/igo-kernel/igo/session"
 )
 
@@ -44,6 +45,11 @@ type worker struct {
 
 func newWorker(e *emitter) *worker {
 	w := &worker{emit: e, inputs: make(chan request, 1)}
+	display.SetPublisher(publisher{e})
+	SetResultFormatter(func(v any) (map[string]any, map[string]any, bool) {
+		data, md := display.Bundle(v)
+		return data, md, data != nil
+	})
 	w.sess = newGoSession(sessionIO{
 		stdout: e.writer("stdout"),
 		stderr: e.writer("stderr"),
@@ -124,6 +130,15 @@ func (w *worker) handle(req request) {
 		w.emit.send(event{Ev: "done", Error: &session.Error{Name: "ProtocolError", Value: "unknown worker request " + req.Op}})
 	}
 }
+
+// publisher carries the display package's messages to the kernel side.
+type publisher struct{ e *emitter }
+
+func (p publisher) Display(data, metadata, transient map[string]any, update bool) {
+	p.e.send(event{Ev: "display", Data: data, Metadata: metadata, Transient: transient, Update: update})
+}
+
+func (p publisher) Clear(wait bool) { p.e.send(event{Ev: "clear", Wait: wait}) }
 
 // inputReader is the interpreted program's os.Stdin: each read with an
 // empty buffer asks the user for a line through the kernel.
