@@ -29,6 +29,7 @@ const (
 // File is one upstream file of a dataset.
 type File struct {
 	Name   string   // upstream file name: the name in the cache and in a mirror
+	Group  string   // optional sub-folder (the dataset's name) in the cache and a mirror
 	URLs   []string // upstream locations, tried in order
 	SHA256 string   // pinned sum (hex); a mirror's SHA256SUMS replaces it
 	Size   int64    // expected size in bytes, 0 if unknown (only for progress)
@@ -103,7 +104,7 @@ func (e *DownloadError) Error() string {
 func (e *DownloadError) Unwrap() []error { return e.Errs }
 
 // Path is where file lives in the cache once fetched.
-func (f *Fetcher) Path(file File) string { return filepath.Join(f.Dir, file.Name) }
+func (f *Fetcher) Path(file File) string { return filepath.Join(f.Dir, file.Group, file.Name) }
 
 // Fetch makes sure file is in the cache with the expected sum and returns
 // its path. A cached file is trusted when its recorded sum matches; an
@@ -113,10 +114,10 @@ func (f *Fetcher) Fetch(ctx context.Context, file File) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := os.MkdirAll(f.Dir, 0o755); err != nil {
+	path := f.Path(file)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", fmt.Errorf("cache directory: %w", err)
 	}
-	path := f.Path(file)
 	if ok, err := f.cached(path, want); err != nil || ok {
 		return path, err
 	}
@@ -179,15 +180,26 @@ func isURL(s string) bool {
 }
 
 // sources lists where to look for file: the mirror alone when one is set
-// (it stands in for the network), else the upstream URLs.
+// (it stands in for the network), first under GROUP/NAME then NAME, else
+// the upstream URLs.
 func (f *Fetcher) sources(file File) []string {
 	if f.Mirror == "" {
 		return file.URLs
 	}
-	if isURL(f.Mirror) {
-		return []string{strings.TrimSuffix(f.Mirror, "/") + "/" + file.Name}
+	var rel []string
+	if file.Group != "" {
+		rel = append(rel, file.Group+"/"+file.Name)
 	}
-	return []string{filepath.Join(f.Mirror, file.Name)}
+	rel = append(rel, file.Name)
+	var out []string
+	for _, r := range rel {
+		if isURL(f.Mirror) {
+			out = append(out, strings.TrimSuffix(f.Mirror, "/")+"/"+r)
+		} else {
+			out = append(out, filepath.Join(f.Mirror, filepath.FromSlash(r)))
+		}
+	}
+	return out
 }
 
 // expectedSum is the mirror's SHA256SUMS entry if there is one, else the
@@ -197,6 +209,9 @@ func (f *Fetcher) expectedSum(file File) (string, error) {
 		f.sumsOnce.Do(f.loadMirrorSums)
 		if f.sumsErr != nil {
 			return "", f.sumsErr
+		}
+		if s, ok := f.sums[file.Group+"/"+file.Name]; ok && file.Group != "" {
+			return s, nil
 		}
 		if s, ok := f.sums[file.Name]; ok {
 			return s, nil
@@ -234,7 +249,8 @@ func (f *Fetcher) loadMirrorSums() {
 	}
 }
 
-// ParseSums reads a file in sha256sum's format ("HEX  NAME" or "HEX *NAME").
+// ParseSums reads a file in sha256sum's format ("HEX  NAME" or "HEX *NAME"),
+// keyed by NAME as a slash path without a leading "./".
 func ParseSums(r io.Reader) (map[string]string, error) {
 	sums := map[string]string{}
 	sc := bufio.NewScanner(r)
@@ -248,7 +264,7 @@ func ParseSums(r io.Reader) (map[string]string, error) {
 		if _, err := hex.DecodeString(sum); !ok || err != nil || len(sum) != 64 || name == "" {
 			return nil, fmt.Errorf("line %d: want \"SHA256  NAME\", got %q", line, text)
 		}
-		sums[filepath.Base(name)] = strings.ToLower(sum)
+		sums[strings.TrimPrefix(filepath.ToSlash(name), "./")] = strings.ToLower(sum)
 	}
 	return sums, sc.Err()
 }

@@ -148,10 +148,28 @@ func TestCorruptCacheIsRefetched(t *testing.T) {
 	}
 }
 
+func TestMirrorGroupFolder(t *testing.T) {
+	mirror, cache := t.TempDir(), t.TempDir()
+	a, b := []byte("digits"), []byte("fashion")
+	os.MkdirAll(filepath.Join(mirror, "fashion"), 0o755)
+	os.WriteFile(filepath.Join(mirror, "same.gz"), a, 0o644)
+	os.WriteFile(filepath.Join(mirror, "fashion", "same.gz"), b, 0o644)
+	os.WriteFile(filepath.Join(mirror, "SHA256SUMS"), []byte(sum(a)+"  same.gz\n"+sum(b)+"  fashion/same.gz\n"), 0o644)
+	f := &Fetcher{Dir: cache, Mirror: mirror}
+	p1, err1 := f.Fetch(context.Background(), File{Name: "same.gz", Group: "digits"})
+	p2, err2 := f.Fetch(context.Background(), File{Name: "same.gz", Group: "fashion"})
+	if err1 != nil || err2 != nil || p1 == p2 {
+		t.Fatalf("%v %v %s %s", err1, err2, p1, p2)
+	}
+	if got, _ := os.ReadFile(p2); !bytes.Equal(got, b) {
+		t.Fatalf("fashion got %q", got)
+	}
+}
+
 func TestParseSums(t *testing.T) {
 	h := strings.Repeat("ab", 32)
 	sums, err := ParseSums(strings.NewReader(h + "  a.gz\n" + strings.ToUpper(h) + " *dir/b.tar.gz\n"))
-	if err != nil || sums["a.gz"] != h || sums["b.tar.gz"] != h {
+	if err != nil || sums["a.gz"] != h || sums["dir/b.tar.gz"] != h {
 		t.Fatalf("got %v, %v", sums, err)
 	}
 	if _, err := ParseSums(strings.NewReader("nothex  a.gz\n")); err == nil || !strings.Contains(err.Error(), "line 1") {
