@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	goruntime "runtime"
 	"sort"
 	"strings"
@@ -74,7 +75,7 @@ func (s *goSession) complete(code string, cursor int) session.Completion {
 	default:
 		_ = line
 		cands := append(append([]string{}, goKeywords...), goBuiltins...)
-		for name := range s.it.Globals() {
+		for name := range s.globals() {
 			cands = append(cands, name)
 		}
 		for name := range s.definedIn {
@@ -148,7 +149,15 @@ func (s *goSession) members(x, prefix string) []string {
 	if err != nil || !v.IsValid() {
 		return nil
 	}
-	for _, name := range fieldsAndMethods(v) {
+	names := fieldsAndMethods(v)
+	if tn, ok := s.typeNames[strings.TrimPrefix(typeName(v), "*")]; ok {
+		for m := range s.definedIn {
+			if strings.HasPrefix(m, tn+".") {
+				names = append(names, strings.TrimPrefix(m, tn+"."))
+			}
+		}
+	}
+	for _, name := range names {
 		if strings.HasPrefix(name, prefix) {
 			out = append(out, name)
 		}
@@ -161,7 +170,7 @@ func (s *goSession) packagePath(name string) string {
 	if p, ok := s.imported[name]; ok {
 		return p
 	}
-	if _, isVar := s.it.Globals()[name]; isVar {
+	if _, isVar := s.globals()[name]; isVar {
 		return ""
 	}
 	return s.pkgIndex[name]
@@ -227,7 +236,11 @@ func (s *goSession) inspect(code string, cursor, detail int) session.Inspection 
 		if err != nil || !v.IsValid() {
 			return session.Inspection{}
 		}
-		text = fmt.Sprintf("%s: %s\n\n%s", expr, typeName(v), truncate(plainText(v), 2000))
+		tn := typeName(v)
+		if named, ok := s.typeNames[tn]; ok {
+			tn = named
+		}
+		text = fmt.Sprintf("%s: %s\n\n%s", expr, tn, truncate(plainText(v), 2000))
 	}
 	return session.Inspection{Found: true, Data: map[string]any{"text/plain": text}}
 }
@@ -348,4 +361,22 @@ func signatureText(params, results *ast.FieldList, _ *doc.Package) string {
 		b.WriteString(" " + r)
 	}
 	return b.String()
+}
+
+// pagerRE matches "name?" and "?name": documentation asked in IPython's way.
+var pagerRE = regexp.MustCompile(`^\s*(\?{1,2})?\s*([\pL_][\pL\pN_.]*)\s*(\?{1,2})?\s*$`)
+
+// pager answers a "name?" cell with the name's documentation, shown by
+// the notebook's pager.
+func (s *goSession) pager(code string) (map[string]any, bool) {
+	m := pagerRE.FindStringSubmatch(code)
+	if m == nil || m[1] == "" && m[3] == "" {
+		return nil, false
+	}
+	in := s.inspect(m[2], utf8.RuneCountInString(m[2]), 0)
+	data := in.Data
+	if !in.Found {
+		data = map[string]any{"text/plain": "no documentation found for " + m[2]}
+	}
+	return map[string]any{"source": "page", "data": data, "start": 0}, true
 }

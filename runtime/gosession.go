@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"go/scanner"
+	"go/types"
 	"io"
 	"os"
 	"os/exec"
@@ -67,6 +68,8 @@ type goSession struct {
 	pkgPaths  map[string]bool   // every importable path
 	declSrc   map[string]string // type and method name -> source, to refuse silent redefinition
 	definedIn map[string]int    // function name -> cell it was defined in
+	known     map[string]bool   // names the session has defined successfully
+	typeNames map[string]string // reflect type string of an interpreted type -> its name
 	bindSeq   int
 
 	count      int  // execution count of the running cell
@@ -145,6 +148,8 @@ func (s *goSession) reset() {
 	s.imported = map[string]string{}
 	s.declSrc = map[string]string{}
 	s.definedIn = map[string]int{}
+	s.known = map[string]bool{}
+	s.typeNames = map[string]string{}
 	if err := s.importPackage("_igort", "igo/rt"); err != nil {
 		fmt.Fprintf(s.io.stderr, "igo: %v\n", err)
 	}
@@ -247,6 +252,9 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 	if e := s.importAll(ctx, chunks); e != nil {
 		return e
 	}
+	if e := s.checkNames(chunks); e != nil {
+		return e
+	}
 	for i := 0; i < len(chunks); {
 		if chunks[i].Kind == cell.Import {
 			i++
@@ -317,7 +325,7 @@ func (s *goSession) importAll(ctx context.Context, chunks []cell.Chunk) *session
 			}
 		}
 	}
-	globals := s.it.Globals()
+	globals := s.globals()
 	for _, c := range chunks {
 		for _, root := range c.Roots {
 			if declared[root] || s.imported[root] != "" {
@@ -413,6 +421,14 @@ func normalise(src string) string { return strings.Join(strings.Fields(src), " "
 
 func (s *goSession) recordDecls(group []cell.Chunk) {
 	for _, c := range group {
+		for _, n := range c.Defines {
+			s.known[n] = true
+		}
+		for _, n := range c.Names {
+			if !strings.Contains(n, ".") {
+				s.known[n] = true
+			}
+		}
 		if c.Kind != cell.Decl {
 			continue
 		}
@@ -422,7 +438,77 @@ func (s *goSession) recordDecls(group []cell.Chunk) {
 			}
 			s.definedIn[n] = s.count
 		}
+		if strings.HasPrefix(c.Src, "type") {
+			for _, n := range c.Names {
+				// yaegi's values of interpreted types carry no methods in
+				// reflect; remember the type's shape to find them.
+				if v, ok := s.evalQuietly("*new(" + n + ")"); ok {
+					s.typeNames[v.Type().String()] = n
+				}
+			}
+		}
 	}
+}
+
+// checkNames reports identifiers that nothing defines, before yaegi sees
+// them: yaegi's own message for them is obscure ("constant definition
+// loop"), and a failed compilation can leave its variables half-declared.
+func (s *goSession) checkNames(chunks []cell.Chunk) *session.Error {
+	inCell := map[string]bool{}
+	for _, c := range chunks {
+		for _, n := range c.Names {
+			inCell[n] = true
+		}
+		for _, n := range c.Defines {
+			inCell[n] = true
+		}
+	}
+	var msgs []string
+	for _, c := range chunks {
+		for _, r := range c.Unresolved {
+			if inCell[r.Name] || s.known[r.Name] || s.imported[r.Name] != "" || types.Universe.Lookup(r.Name) != nil {
+				continue
+			}
+			if _, ok := s.pkgIndex[r.Name]; ok {
+				continue
+			}
+			if _, ok := s.globals()[r.Name]; ok {
+				continue
+			}
+			msgs = append(msgs, fmt.Sprintf("line %d, column %d: undefined: %s", r.Line, r.Col, r.Name))
+		}
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	tb := make([]string, len(msgs))
+	for i, m := range msgs {
+		tb[i] = "\x1b[31mCompileError\x1b[0m: " + m
+	}
+	return &session.Error{Name: "CompileError", Value: strings.Join(msgs, "; "), Traceback: tb}
+}
+
+// evalQuietly evaluates an expression for IGo's own use; failures,
+// including yaegi panics (generic types), just say no.
+func (s *goSession) evalQuietly(expr string) (v reflect.Value, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	v, err := s.it.Eval(expr)
+	return v, err == nil && v.IsValid()
+}
+
+// globals is the interpreter's global variables; yaegi can panic there
+// after a failed compilation, which must not end the worker.
+func (s *goSession) globals() (g map[string]reflect.Value) {
+	defer func() {
+		if recover() != nil {
+			g = map[string]reflect.Value{}
+		}
+	}()
+	return s.it.Globals()
 }
 
 // positionRE matches yaegi's "line:col: message" errors.
@@ -477,7 +563,9 @@ func (s *goSession) frameText(f string) string {
 func (s *goSession) compileError(err error, shift int) *session.Error {
 	var msgs []string
 	if el, ok := err.(scanner.ErrorList); ok {
-		for _, e := range el {
+		// The first syntax error is the one to fix; the rest often follow
+		// from it.
+		for _, e := range el[:1] {
 			msgs = append(msgs, fmt.Sprintf("line %d, column %d: %s", e.Pos.Line, e.Pos.Column, e.Msg))
 		}
 	} else {

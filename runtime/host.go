@@ -272,7 +272,7 @@ func (s *Session) Execute(ctx context.Context, req session.ExecuteRequest, out s
 			switch ev.Ev {
 			case "done":
 				w.awaitSync(marker)
-				return session.ExecuteReply{Error: ev.Error, UserExpressions: ev.UserExpressions}
+				return session.ExecuteReply{Error: ev.Error, UserExpressions: ev.UserExpressions, Payload: ev.Payload}
 			case "input_request":
 				go func() {
 					text, err := out.Input(ev.Text, ev.Password)

@@ -97,7 +97,7 @@ func (s *goSession) userExpressions(exprs map[string]string) map[string]any {
 // variables lists the session's variables with their types, for %who.
 func (s *goSession) variables() []string {
 	var out []string
-	globals := s.it.Globals()
+	globals := s.globals()
 	for _, name := range sortedKeys(globals) {
 		v := globals[name]
 		if !v.IsValid() || v.Kind() == reflect.Func || name == "_" || strings.HasPrefix(name, "_igo") {

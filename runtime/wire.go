@@ -37,6 +37,7 @@ type event struct {
 
 	Error           *session.Error      `json:"error,omitempty"`
 	UserExpressions map[string]any      `json:"user_expressions,omitempty"`
+	Payload         []map[string]any    `json:"payload,omitempty"`
 	Completion      *session.Completion `json:"completion,omitempty"`
 	Inspection      *session.Inspection `json:"inspection,omitempty"`
 }

@@ -96,6 +96,14 @@ func (w *worker) serve(r io.Reader) error {
 }
 
 func (w *worker) handle(req request) {
+	defer func() {
+		// yaegi can panic on code it does not support; the worker and
+		// the session's state survive that.
+		if r := recover(); r != nil {
+			msg := fmt.Sprintf("the Go interpreter failed on this cell (%v); this is a limitation of the interpreter, not of your code. The session is kept, but this cell's definitions may be incomplete", r)
+			w.finish(req, event{Ev: "done", Error: &session.Error{Name: "InternalError", Value: msg, Traceback: []string{"\x1b[31mInternalError\x1b[0m: " + msg}}})
+		}
+	}()
 	switch req.Op {
 	case "execute":
 		ctx, cancel := context.WithCancel(context.Background())
@@ -103,23 +111,20 @@ func (w *worker) handle(req request) {
 		w.cancel = cancel
 		w.allowStdin = req.AllowStdin
 		w.mu.Unlock()
+		if page, ok := w.sess.pager(req.Code); ok {
+			cancel()
+			w.mu.Lock()
+			w.cancel = nil
+			w.mu.Unlock()
+			w.finish(req, event{Ev: "done", Payload: []map[string]any{page}})
+			return
+		}
 		res := w.sess.execute(ctx, req.Code, req.ExecutionCount)
 		w.mu.Lock()
 		w.cancel = nil
 		w.mu.Unlock()
 		cancel()
-		ev := event{Ev: "done", Error: res}
-		if len(req.UserExpressions) > 0 {
-			ev.UserExpressions = w.sess.userExpressions(req.UserExpressions)
-		}
-		w.emit.flush()
-		if req.Sync != "" {
-			// Everything compiled code wrote to fds 1 and 2 before this
-			// marker belongs to this cell: the kernel side waits for it.
-			os.Stdout.WriteString(req.Sync)
-			os.Stderr.WriteString(req.Sync)
-		}
-		w.emit.send(ev)
+		w.finish(req, event{Ev: "done", Error: res})
 	case "complete":
 		c := w.sess.complete(req.Code, req.Cursor)
 		w.emit.send(event{Ev: "complete", Completion: &c})
@@ -129,6 +134,22 @@ func (w *worker) handle(req request) {
 	default:
 		w.emit.send(event{Ev: "done", Error: &session.Error{Name: "ProtocolError", Value: "unknown worker request " + req.Op}})
 	}
+}
+
+// finish ends an execute request: user expressions, the sync markers, and
+// the done event.
+func (w *worker) finish(req request, ev event) {
+	if len(req.UserExpressions) > 0 {
+		ev.UserExpressions = w.sess.userExpressions(req.UserExpressions)
+	}
+	w.emit.flush()
+	if req.Sync != "" {
+		// Everything compiled code wrote to fds 1 and 2 before this marker
+		// belongs to this cell: the kernel side waits for it.
+		os.Stdout.WriteString(req.Sync)
+		os.Stderr.WriteString(req.Sync)
+	}
+	w.emit.send(ev)
 }
 
 // publisher carries the display package's messages to the kernel side.

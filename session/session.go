@@ -45,6 +45,9 @@ type ExecuteReply struct {
 	// UserExpressions maps each requested name to a MIME bundle result:
 	// {"status":"ok","data":{...},"metadata":{}} or an error dict.
 	UserExpressions map[string]any
+	// Payload holds execute_reply payloads, e.g. {"source": "page", ...}
+	// for documentation asked with "name?".
+	Payload []map[string]any
 }
 
 // Error describes a failed cell, as Jupyter's error output shows it.

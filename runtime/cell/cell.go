@@ -131,6 +131,12 @@ type Chunk struct {
 	Expr ast.Expr
 	// Names declared by a Decl chunk (functions, types, vars, consts).
 	Names []string
+	// Unresolved are the identifiers the chunk uses without declaring
+	// them: session names, package names, builtins — or mistakes.
+	Unresolved []Ref
+	// Defines are the names a statement chunk declares at the top level
+	// (x := ..., var x ...), which become session variables.
+	Defines []string
 	// Roots are the X of X.Sel selectors the chunk does not declare.
 	Roots []string
 	// GoCalls are the byte spans in Src of the calls of go statements,
@@ -138,6 +144,12 @@ type Chunk struct {
 	GoCalls [][2]int
 	// Imports lists the paths of an Import chunk, with their local names.
 	Imports []ImportSpec
+}
+
+// Ref is an identifier at a cell position.
+type Ref struct {
+	Name      string
+	Line, Col int
 }
 
 // ImportSpec is one imported path and the name it is bound to ("" when the
@@ -207,16 +219,17 @@ func Chunks(src string, firstLine int) ([]Chunk, error) {
 func classify(c *Chunk) error {
 	fset := token.NewFileSet()
 	directive := fmt.Sprintf("\n//line cell:%d:%d\n", c.Line, c.Col)
-	if f, err := parser.ParseFile(fset, "", "package p"+directive+c.Src, parser.SkipObjectResolution); err == nil && len(f.Decls) > 0 {
+	if f, err := parser.ParseFile(fset, "", "package p"+directive+c.Src, 0); err == nil && len(f.Decls) > 0 {
 		for _, d := range f.Decls {
 			declare(c, d)
 		}
 		c.Roots = selectorRoots(f)
 		c.GoCalls = goCalls(fset, f, len("package p")+len(directive))
+		c.Unresolved = unresolved(fset, f)
 		return nil
 	}
 	c.Kind = Stmt
-	f, err := parser.ParseFile(fset, "", "package p;func _(){"+directive+c.Src+"\n}", parser.SkipObjectResolution)
+	f, err := parser.ParseFile(fset, "", "package p;func _(){"+directive+c.Src+"\n}", 0)
 	if err != nil {
 		return err
 	}
@@ -228,7 +241,44 @@ func classify(c *Chunk) error {
 	}
 	c.Roots = selectorRoots(f)
 	c.GoCalls = goCalls(fset, f, len("package p;func _(){")+len(directive))
+	c.Unresolved = unresolved(fset, f)
+	for _, st := range body {
+		switch st := st.(type) {
+		case *ast.AssignStmt:
+			if st.Tok == token.DEFINE {
+				for _, l := range st.Lhs {
+					if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+						c.Defines = append(c.Defines, id.Name)
+					}
+				}
+			}
+		case *ast.DeclStmt:
+			if g, ok := st.Decl.(*ast.GenDecl); ok {
+				for _, sp := range g.Specs {
+					switch sp := sp.(type) {
+					case *ast.ValueSpec:
+						for _, n := range sp.Names {
+							c.Defines = append(c.Defines, n.Name)
+						}
+					case *ast.TypeSpec:
+						c.Defines = append(c.Defines, sp.Name.Name)
+					}
+				}
+			}
+		}
+	}
 	return nil
+}
+
+// unresolved lists the identifiers the parser could not resolve within the
+// chunk, with their cell positions.
+func unresolved(fset *token.FileSet, f *ast.File) []Ref {
+	var refs []Ref
+	for _, id := range f.Unresolved {
+		p := fset.Position(id.Pos())
+		refs = append(refs, Ref{Name: id.Name, Line: p.Line, Col: p.Column})
+	}
+	return refs
 }
 
 // goCalls finds the calls of go statements, as offsets in the chunk.

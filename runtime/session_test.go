@@ -1,0 +1,272 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/igo-kernel/igo/session"
+)
+
+// The test binary doubles as the worker: NewSession starts it again with
+// IGO_TEST_WORKER set.
+func TestMain(m *testing.M) {
+	if os.Getenv("IGO_TEST_WORKER") == "1" {
+		if err := RunWorker(); err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Setenv("IGO_TEST_WORKER", "1")
+	os.Exit(m.Run())
+}
+
+// recorder is a session.Output that keeps everything.
+type recorder struct {
+	mu      sync.Mutex
+	streams map[string]string
+	order   []string
+	results []map[string]any
+	input   string
+	noInput bool
+}
+
+func (r *recorder) Stream(name, text string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.streams == nil {
+		r.streams = map[string]string{}
+	}
+	r.streams[name] += text
+	r.order = append(r.order, "stream:"+text)
+}
+func (r *recorder) Display(data, md, tr map[string]any, update bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.order = append(r.order, "display")
+}
+func (r *recorder) Result(data, md map[string]any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.results = append(r.results, data)
+}
+func (r *recorder) Clear(bool) {}
+func (r *recorder) Input(prompt string, password bool) (string, error) {
+	if r.noInput {
+		return "", errors.New("no stdin")
+	}
+	return r.input, nil
+}
+
+func newTestSession(t *testing.T) *Session {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewSession(Options{Command: []string{exe}, InterruptGrace: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func run(t *testing.T, s *Session, code string) (*recorder, session.ExecuteReply) {
+	t.Helper()
+	r := &recorder{}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	rep := s.Execute(ctx, session.ExecuteRequest{Code: code, AllowStdin: true, StoreHistory: true}, r)
+	return r, rep
+}
+
+func resultText(t *testing.T, r *recorder) string {
+	t.Helper()
+	if len(r.results) != 1 {
+		t.Fatalf("want one result, got %v", r.results)
+	}
+	return r.results[0]["text/plain"].(string)
+}
+
+func TestStatePersistsAndResults(t *testing.T) {
+	s := newTestSession(t)
+	if _, rep := run(t, s, "x := 6\nfunc double(v int) int { return 2 * v }"); rep.Error != nil {
+		t.Fatal(rep.Error)
+	}
+	r, rep := run(t, s, "double(x) * 7 / 2")
+	if rep.Error != nil || resultText(t, r) != "42" {
+		t.Fatalf("got %v %v", r.results, rep.Error)
+	}
+	r, _ = run(t, s, `fmt.Println("no result for prints")`)
+	if len(r.results) != 0 || r.streams["stdout"] != "no result for prints\n" {
+		t.Fatalf("print: %+v", r)
+	}
+	// Redefining a function works.
+	run(t, s, "func double(v int) int { return 3 * v }")
+	if r, _ = run(t, s, "double(2)"); resultText(t, r) != "6" {
+		t.Fatalf("redefinition: %v", r.results)
+	}
+}
+
+func TestMixedDeclarationsAndStatements(t *testing.T) {
+	s := newTestSession(t)
+	r, rep := run(t, s, "import \"strings\"\nvar greeting = \"hi\"\nshout := strings.ToUpper(greeting)\ntype Pair[T any] struct{ A, B T }\np := Pair[int]{1, 2}\nshout + fmt.Sprint(p.A+p.B)")
+	if rep.Error != nil {
+		t.Fatal(rep.Error)
+	}
+	if got := resultText(t, r); got != `"HI3"` {
+		t.Fatalf("got %s", got)
+	}
+}
+
+func TestOrderOfPrintsAndFdWrites(t *testing.T) {
+	s := newTestSession(t)
+	r, rep := run(t, s, "fmt.Println(\"a\")\nsyscall.Write(1, []byte(\"b\\n\"))\nfmt.Fprintln(os.Stderr, \"c\")")
+	if rep.Error != nil {
+		t.Fatal(rep.Error)
+	}
+	if !strings.Contains(r.streams["stdout"], "a\n") || !strings.Contains(r.streams["stdout"], "b\n") || r.streams["stderr"] != "c\n" {
+		t.Fatalf("streams: %q", r.streams)
+	}
+}
+
+func TestErrorsPointAtCellLines(t *testing.T) {
+	s := newTestSession(t)
+	run(t, s, "a := 1")
+	_, rep := run(t, s, "c := 2\n_ = c\nb := undefinedName")
+	if rep.Error == nil || !strings.Contains(rep.Error.Value, "line 3, column 6: undefined: undefinedName") {
+		t.Fatalf("want an error on line 3, got %+v", rep.Error)
+	}
+	// Nothing of the failed cell ran: c is not half-declared.
+	if _, rep := run(t, s, "c"); rep.Error == nil || !strings.Contains(rep.Error.Value, "undefined: c") {
+		t.Fatalf("c should not exist: %+v", rep.Error)
+	}
+	_, rep = run(t, s, "x := )")
+	if rep.Error == nil || !strings.Contains(rep.Error.Value, "line 1") {
+		t.Fatalf("syntax error: %+v", rep.Error)
+	}
+	_, rep = run(t, s, "func boom() { panic(\"deep\") }\nboom()")
+	if rep.Error == nil || rep.Error.Name != "panic" || rep.Error.Value != "deep" {
+		t.Fatalf("panic: %+v", rep.Error)
+	}
+	if !strings.Contains(strings.Join(rep.Error.Traceback, "\n"), "in boom") {
+		t.Errorf("traceback should name boom: %q", rep.Error.Traceback)
+	}
+	// The session still works.
+	if r, rep := run(t, s, "a + 1"); rep.Error != nil || resultText(t, r) != "2" {
+		t.Fatalf("after errors: %v %v", r.results, rep.Error)
+	}
+}
+
+func TestFaultsKeepTheKernelServing(t *testing.T) {
+	s := newTestSession(t)
+	run(t, s, "kept := 7")
+	_, rep := run(t, s, "os.Exit(3)")
+	if rep.Error == nil || !strings.Contains(rep.Error.Value, "os.Exit(3)") {
+		t.Fatalf("os.Exit: %+v", rep.Error)
+	}
+	_, rep = run(t, s, "go func() { panic(\"in goroutine\") }()\ntime.Sleep(200 * time.Millisecond)")
+	if rep.Error == nil || !strings.Contains(rep.Error.Value, "in goroutine") {
+		t.Fatalf("goroutine panic: %+v", rep.Error)
+	}
+	if r, rep := run(t, s, "kept"); rep.Error != nil || resultText(t, r) != "7" {
+		t.Fatalf("state lost after recoverable faults: %v", rep.Error)
+	}
+	// A killed worker is replaced, and the user is told state was reset.
+	_, rep = run(t, s, "syscall.Kill(syscall.Getpid(), syscall.SIGKILL)\ntime.Sleep(time.Second)")
+	if rep.Error == nil || rep.Error.Name != "WorkerDied" || !strings.Contains(rep.Error.Value, "reset") {
+		t.Fatalf("killed worker: %+v", rep.Error)
+	}
+	if r, rep := run(t, s, "1 + 1"); rep.Error != nil || resultText(t, r) != "2" {
+		t.Fatalf("after restart: %v", rep.Error)
+	}
+}
+
+func TestInterruptKeepsState(t *testing.T) {
+	s := newTestSession(t)
+	run(t, s, "kept := 7")
+	go func() {
+		time.Sleep(500 * time.Millisecond)
+		s.Interrupt()
+	}()
+	_, rep := run(t, s, "for {}")
+	if rep.Error == nil || rep.Error.Name != "Interrupted" || strings.Contains(rep.Error.Value, "lost") {
+		t.Fatalf("interrupt: %+v", rep.Error)
+	}
+	if r, rep := run(t, s, "kept"); rep.Error != nil || resultText(t, r) != "7" {
+		t.Fatalf("state after interrupt: %v", rep.Error)
+	}
+}
+
+func TestStdin(t *testing.T) {
+	s := newTestSession(t)
+	r := &recorder{input: "gopher"}
+	rep := s.Execute(context.Background(), session.ExecuteRequest{Code: "line, _ := bufio.NewReader(os.Stdin).ReadString('\\n')\nstrings.TrimSpace(line)", AllowStdin: true}, r)
+	if rep.Error != nil || resultText(t, r) != `"gopher"` {
+		t.Fatalf("stdin: %v %v", r.results, rep.Error)
+	}
+	r = &recorder{}
+	rep = s.Execute(context.Background(), session.ExecuteRequest{Code: "_, err := bufio.NewReader(os.Stdin).ReadString('\\n')\nerr.Error()", AllowStdin: false}, r)
+	if rep.Error != nil || !strings.Contains(resultText(t, r), "allow_stdin") {
+		t.Fatalf("no stdin: %v %v", r.results, rep.Error)
+	}
+}
+
+func TestCompleteAndInspect(t *testing.T) {
+	s := newTestSession(t)
+	run(t, s, "type Point struct{ X, Y int }\nfunc (p Point) Norm() int { return p.X*p.X + p.Y*p.Y }\npt := Point{3, 4}")
+	c := s.Complete("strings.ToU", 11)
+	if strings.Join(c.Matches, ",") != "ToUpper,ToUpperSpecial" || c.CursorStart != 8 {
+		t.Fatalf("strings.ToU: %+v", c)
+	}
+	c = s.Complete("pt.", 3)
+	if strings.Join(c.Matches, ",") != "Norm,X,Y" {
+		t.Fatalf("pt.: %+v", c)
+	}
+	c = s.Complete("p", 1)
+	found := false
+	for _, m := range c.Matches {
+		found = found || m == "pt"
+	}
+	if !found {
+		t.Fatalf("session variable pt not completed: %v", c.Matches)
+	}
+	in := s.Inspect("strings.ToUpper(", 16, 0)
+	if !in.Found || !strings.Contains(in.Data["text/plain"].(string), "func ToUpper(s string) string") {
+		t.Fatalf("inspect: %+v", in)
+	}
+	in = s.Inspect("pt", 2, 0)
+	if !in.Found || !strings.Contains(in.Data["text/plain"].(string), "Point") {
+		t.Fatalf("inspect variable: %+v", in)
+	}
+}
+
+func TestIsComplete(t *testing.T) {
+	cases := map[string]string{
+		"x := 1":        "complete",
+		"func f() {":    "incomplete",
+		"s := `raw":     "incomplete",
+		"x := )":        "invalid",
+		"}":             "invalid",
+		"%time f()":     "complete",
+		"fmt.Println(1": "incomplete",
+	}
+	for code, want := range cases {
+		if got, _ := isComplete(code); got != want {
+			t.Errorf("isComplete(%q) = %s, want %s", code, got, want)
+		}
+	}
+}
+
+func TestPager(t *testing.T) {
+	s := newTestSession(t)
+	_, rep := run(t, s, "strings.ToUpper?")
+	if rep.Error != nil || len(rep.Payload) != 1 || rep.Payload[0]["source"] != "page" {
+		t.Fatalf("pager: %+v", rep)
+	}
+}
