@@ -241,18 +241,23 @@ func (k *kernel) execute(r received) {
 		c["execution_count"] = count
 		c["user_expressions"] = exprs
 		c["payload"] = []any{}
+		k.reply(k.shell, m, "execute_reply", c)
 		if boolOr(req.StopOnError, true) {
-			// Everything that reached the shell socket until now was sent
-			// expecting this cell to succeed.
+			// What reached the shell socket by now was sent before the
+			// client could see the error: abort those cells (as ipykernel
+			// does once the reply is out).
 			k.abortUpTo = k.shellSeq.Load()
 		}
-		k.reply(k.shell, m, "execute_reply", c)
 		return
+	}
+	payload := []any{}
+	for _, p := range rep.Payload {
+		payload = append(payload, p)
 	}
 	k.reply(k.shell, m, "execute_reply", map[string]any{
 		"status":           "ok",
 		"execution_count":  count,
-		"payload":          []any{},
+		"payload":          payload,
 		"user_expressions": exprs,
 	})
 }

@@ -42,6 +42,8 @@ class IGoKernelTests(jupyter_kernel_test.KernelTests):
 
     code_inspect_sample = "strings.ToUpper"
 
+    code_page_something = "strings.ToUpper?"
+
     # Rich output is checked in IGoDisplayTests below, not here.
     code_display_data: list[dict[str, str]] = []
     code_clear_output = ""
