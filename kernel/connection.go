@@ -82,6 +82,16 @@ func (ci ConnectionInfo) ports() []namedPort {
 	}
 }
 
+// bindEndpoint is where the kernel binds port: endpoint, through the
+// guarded transports of guard.go.
+func (ci ConnectionInfo) bindEndpoint(port int) string {
+	ep := ci.endpoint(port)
+	if ci.Transport == "ipc" {
+		return guardedIPC + ep[len("ipc"):]
+	}
+	return guardedTCP + ep[len("tcp"):]
+}
+
 // endpoint is the ZMQ address for one port: tcp://IP:PORT, or the
 // IP-PORT file for ipc, as jupyter_client names them.
 func (ci ConnectionInfo) endpoint(port int) string {

@@ -154,13 +154,13 @@ func (k *kernel) bind() error {
 	}
 	var bound []zmq4.Socket
 	for _, s := range specs {
-		ep := k.conn.endpoint(s.port)
+		ep := k.conn.bindEndpoint(s.port)
 		if err := s.zs.Listen(ep); err != nil {
 			s.zs.Close()
 			for _, b := range bound {
 				b.Close()
 			}
-			return fmt.Errorf("kernel: cannot bind the %s socket to %s (is the port in use?): %w", s.name, ep, err)
+			return fmt.Errorf("kernel: cannot bind the %s socket to %s (is the port in use?): %w", s.name, k.conn.endpoint(s.port), err)
 		}
 		bound = append(bound, s.zs)
 		*s.dst = &socket{name: s.name, zs: s.zs}
