@@ -174,6 +174,8 @@ func (k *kernel) kernelInfo() map[string]any {
 		"banner":     k.info.Banner,
 		"help_links": links,
 		"debugger":   false,
+		// Protocol 5.4: optional features this kernel has (none yet).
+		"supported_features": []string{},
 	}
 }
 

@@ -338,8 +338,15 @@ func (k *kernel) sendTo(s *socket, ids [][]byte, parent message, msgType string,
 	h := newHeader(msgType, k.session)
 	c, err := json.Marshal(content)
 	if err != nil {
+		// Outputs may hold values JSON cannot carry (NaN, channels): tell
+		// the user on stderr; a reply still goes, as an error.
 		k.log.Error("cannot encode message content", "msg_type", msgType, "err", err)
-		c, _ = json.Marshal(map[string]any{"status": "error", "ename": "EncodingError", "evalue": err.Error(), "traceback": []string{}})
+		if strings.HasSuffix(msgType, "_reply") {
+			c, _ = json.Marshal(errorContent("EncodingError", err.Error(), nil))
+		} else {
+			h.MsgType = "stream"
+			c, _ = json.Marshal(map[string]any{"name": "stderr", "text": "kernel: cannot send " + msgType + ": " + err.Error() + "\n"})
+		}
 	}
 	frames, err := encode(message{
 		Identities:   ids,

@@ -3,6 +3,7 @@ package kernel
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"net"
 	"strconv"
 	"strings"
@@ -66,6 +67,8 @@ func (f *fakeSession) Execute(ctx context.Context, req session.ExecuteRequest, o
 		out.Display(map[string]any{"text/html": "<b>bye</b>"}, nil, map[string]any{"display_id": "d1"}, true)
 	case "clear":
 		out.Clear(true)
+	case "nan":
+		out.Display(map[string]any{"text/plain": math.NaN()}, nil, nil, false)
 	case "input":
 		v, err := out.Input("name? ", false)
 		if err != nil {
@@ -587,6 +590,24 @@ func TestShellRequests(t *testing.T) {
 	// The next shell reply answers the next request: comm_open got none.
 	id = c.send(c.shell, "kernel_info_request", map[string]any{})
 	c.reply(c.shellC, id, "kernel_info_reply")
+}
+
+func TestUnencodableOutputBecomesStderr(t *testing.T) {
+	_, conn := startKernel(t, newFakeSession())
+	c := connect(t, conn)
+	c.ready()
+	id := c.send(c.shell, "execute_request", execContent("nan"))
+	if r := c.reply(c.shellC, id, "execute_reply"); r["status"] != "ok" {
+		t.Errorf("execute_reply = %v", r)
+	}
+	msgs := c.untilIdle(id)
+	if got := strings.Join(types(msgs), ","); got != "status,execute_input,stream,status" {
+		t.Fatalf("iopub = %s", got)
+	}
+	s := contentOf(t, msgs[2])
+	if s["name"] != "stderr" || !strings.Contains(s["text"].(string), "cannot send display_data") {
+		t.Errorf("stream = %v", s)
+	}
 }
 
 func TestBadMessagesAreDropped(t *testing.T) {
