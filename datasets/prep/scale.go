@@ -37,16 +37,22 @@ func featureStats(x *tensors.Tensor) (minV, maxV, mean, std []float64, err error
 		return nil, nil, nil, nil, err
 	}
 	tensors.MustConstFlatData(x32, func(v []float32) {
-		for i, a := range v {
-			if math.IsNaN(float64(a)) {
-				continue // missing values do not count
+		for i := 0; i < len(v); i += f {
+			for j, a := range v[i : i+f] {
+				if a != a {
+					continue // NaN: missing values do not count
+				}
+				d := float64(a)
+				if d < minV[j] {
+					minV[j] = d
+				}
+				if d > maxV[j] {
+					maxV[j] = d
+				}
+				sum[j] += d
+				sumSq[j] += d * d
+				count[j]++
 			}
-			j := i % f
-			d := float64(a)
-			minV[j], maxV[j] = math.Min(minV[j], d), math.Max(maxV[j], d)
-			sum[j] += d
-			sumSq[j] += d * d
-			count[j]++
 		}
 	})
 	mean, std = make([]float64, f), make([]float64, f)

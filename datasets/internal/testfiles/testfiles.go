@@ -68,23 +68,33 @@ func CIFARRecords(n, offset int) []byte {
 // CIFARClasses are CIFAR-10's class names, as in batches.meta.txt.
 var CIFARClasses = []string{"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"}
 
+type member struct {
+	name string
+	data []byte
+}
+
 // CIFARArchive builds a cifar-10-binary.tar.gz like upstream's: five
 // training batches of perBatch records, a test batch and batches.meta.txt.
 func CIFARArchive(perBatch, test int) []byte {
-	members := []struct {
-		name string
-		data []byte
-	}{{"batches.meta.txt", []byte(strings.Join(CIFARClasses, "\n") + "\n\n")}}
+	var members []member
 	for b := 1; b <= 5; b++ {
-		members = append(members, struct {
-			name string
-			data []byte
-		}{fmt.Sprintf("data_batch_%d.bin", b), CIFARRecords(perBatch, (b-1)*perBatch)})
+		members = append(members, member{fmt.Sprintf("data_batch_%d.bin", b), CIFARRecords(perBatch, (b-1)*perBatch)})
 	}
-	members = append(members, struct {
-		name string
-		data []byte
-	}{"test_batch.bin", CIFARRecords(test, 0)})
+	return cifarTarGz(append(members, member{"test_batch.bin", CIFARRecords(test, 0)}))
+}
+
+// CIFARArchiveFrom builds an archive whose five training batches and test
+// batch all hold the given records.
+func CIFARArchiveFrom(records []byte) []byte {
+	var members []member
+	for b := 1; b <= 5; b++ {
+		members = append(members, member{fmt.Sprintf("data_batch_%d.bin", b), records})
+	}
+	return cifarTarGz(append(members, member{"test_batch.bin", records}))
+}
+
+func cifarTarGz(batches []member) []byte {
+	members := append([]member{{"batches.meta.txt", []byte(strings.Join(CIFARClasses, "\n") + "\n\n")}}, batches...)
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	tw := tar.NewWriter(zw)
