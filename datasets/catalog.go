@@ -1,12 +1,3 @@
-// Package datasets loads well-known datasets (MNIST, Fashion-MNIST,
-// CIFAR-10, Iris, Wine, Breast Cancer Wisconsin, Tiny Shakespeare) and
-// user files (CSV/TSV, JSON lines, NPY/NPZ, image folders) into GoMLX
-// tensors, in compiled Go. Files are downloaded once into a verified cache
-// (see package fetch), decoded by package formats and prepared with package
-// prep. The %dataset magic is a thin layer over Catalog and Load.
-//
-// The exported API is non-generic so notebook cells interpreted by yaegi can
-// call it.
 package datasets
 
 import (
