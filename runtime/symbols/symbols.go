@@ -22,3 +22,4 @@ var Symbols = map[string]map[string]reflect.Value{}
 // dtypes.HalfPrecision[Ptr] are generic aliases that extract mistakes for plain interfaces.
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols -exclude ^HalfPrecision(Ptr)?$ github.com/gomlx/compute/dtypes
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/janpfeifer/gonb/gonbui github.com/janpfeifer/gonb/gonbui/plotly github.com/janpfeifer/gonb/cache github.com/janpfeifer/must
+//go:generate go run ../shims/internal/genstamp

@@ -192,3 +192,16 @@ func oneLine(fset *token.FileSet, n ast.Node) string {
 	_ = printer.Fprint(&b, fset, n)
 	return strings.Join(strings.Fields(b.String()), " ")
 }
+
+// TablePaths returns the sorted import paths of a yaegi symbol table's keys
+// ("importpath/pkgname"), skipping special keys such as ".".
+func TablePaths[V any](tables map[string]V) []string {
+	var paths []string
+	for key := range tables {
+		if i := strings.LastIndexByte(key, '/'); i > 0 {
+			paths = append(paths, key[:i])
+		}
+	}
+	sort.Strings(paths)
+	return paths
+}

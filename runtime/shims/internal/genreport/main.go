@@ -1,0 +1,25 @@
+// Command genreport writes GENERICS.md: every generic declaration of the
+// packages in runtime/symbols and how runtime/shims covers it.
+package main
+
+import (
+	"flag"
+	"log"
+	"os"
+
+	"github.com/igo-kernel/igo/runtime/shims"
+	"github.com/igo-kernel/igo/runtime/shims/internal/generics"
+	"github.com/igo-kernel/igo/runtime/symbols"
+)
+
+func main() {
+	out := flag.String("o", "GENERICS.md", "output file")
+	flag.Parse()
+	decls, err := generics.List(".", generics.TablePaths(symbols.Symbols))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(*out, []byte(shims.Report(decls)), 0o644); err != nil {
+		log.Fatal(err)
+	}
+}
