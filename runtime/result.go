@@ -44,6 +44,9 @@ func showsResult(e ast.Expr, v reflect.Value) bool {
 // showResult sends a value as the cell's execute_result.
 func (s *goSession) showResult(v reflect.Value) {
 	data, metadata := bundleOf(v)
+	if data == nil {
+		return
+	}
 	s.io.emit.send(event{Ev: "result", Data: data, Metadata: metadata})
 }
 

@@ -28,6 +28,10 @@ func RunWorker() error {
 	if reqs == nil || evs == nil {
 		return errors.New("igo worker is started by the kernel, not by hand")
 	}
+	if os.Getenv("GOMLX_BACKEND") == "" {
+		// GoMLX's pure-Go backend works everywhere; %backend switches.
+		os.Setenv("GOMLX_BACKEND", "go")
+	}
 	w := newWorker(newEmitter(newLineWriter(evs)))
 	return w.serve(reqs)
 }
@@ -47,6 +51,10 @@ func newWorker(e *emitter) *worker {
 	w := &worker{emit: e, inputs: make(chan request, 1)}
 	display.SetPublisher(publisher{e})
 	SetResultFormatter(func(v any) (map[string]any, map[string]any, bool) {
+		if _, shown := v.(*display.Handle); shown {
+			// display.HTML(...) as a cell's last line has shown itself.
+			return nil, nil, true
+		}
 		data, md := display.Bundle(v)
 		return data, md, data != nil
 	})

@@ -1,0 +1,18 @@
+package main
+
+import (
+	// GoMLX's backends: the pure-Go one, and XLA through PJRT plugins
+	// (build with -tags noxla to leave XLA out).
+	_ "github.com/gomlx/gomlx/backends/default"
+
+	"github.com/igo-kernel/igo/runtime"
+	"github.com/igo-kernel/igo/runtime/igosymbols"
+	"github.com/igo-kernel/igo/runtime/shims"
+	"github.com/igo-kernel/igo/runtime/symbols"
+)
+
+// Cells can import GoMLX, GoNB's helpers and IGo's own display and
+// datasets packages, by name like the standard library.
+func init() {
+	runtime.RegisterSymbols(symbols.Symbols, shims.Symbols, igosymbols.Symbols)
+}
