@@ -266,8 +266,25 @@ func (s *Session) Execute(ctx context.Context, req session.ExecuteRequest, out s
 		return s.crashed(w, "the Go worker could not be reached")
 	}
 	var grace <-chan time.Time
+	limit, limitErr := memoryLimit()
+	if limitErr != nil {
+		out.Stream("stderr", "igo: "+limitErr.Error()+"; no memory limit applies\n")
+	}
+	var memTick <-chan time.Time
+	if limit > 0 {
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		memTick = t.C
+	}
 	for {
 		select {
+		case <-memTick:
+			if rss := residentMemory(w.cmd.Process.Pid); rss > limit {
+				w.kill()
+				s.restartAfterKill()
+				msg := fmt.Sprintf("the cell used %s of memory, over the limit of %s (IGO_MEMORY_LIMIT), so IGo stopped the Go worker and started a new one: the session's state (variables, definitions) was reset. Use smaller data or batches, or raise IGO_MEMORY_LIMIT", humanBytes(rss), humanBytes(limit))
+				return session.ExecuteReply{Error: &session.Error{Name: "MemoryLimit", Value: msg, Traceback: []string{"\x1b[31mMemoryLimit\x1b[0m: " + msg}}}
+			}
 		case ev := <-w.events:
 			switch ev.Ev {
 			case "done":

@@ -270,3 +270,26 @@ func TestPager(t *testing.T) {
 		t.Fatalf("pager: %+v", rep)
 	}
 }
+
+func TestMemoryLimit(t *testing.T) {
+	t.Setenv("IGO_MEMORY_LIMIT", "300MiB")
+	s := newTestSession(t)
+	_, rep := run(t, s, "var hog [][]byte\nfor i := 0; i < 100; i++ { b := make([]byte, 32<<20); for j := 0; j < len(b); j += 4096 { b[j] = 1 }; hog = append(hog, b) }")
+	if rep.Error == nil || rep.Error.Name != "MemoryLimit" {
+		t.Fatalf("want a MemoryLimit error, got %+v", rep.Error)
+	}
+	if r, rep := run(t, s, "40 + 2"); rep.Error != nil || resultText(t, r) != "42" {
+		t.Fatalf("after the limit: %v", rep.Error)
+	}
+}
+
+func TestParseBytes(t *testing.T) {
+	for in, want := range map[string]int64{"512MB": 512e6, "4GiB": 4 << 30, "2G": 2 << 30, "1048576": 1 << 20, "1.5 GiB": 3 << 29} {
+		if got, err := parseBytes(in); err != nil || got != want {
+			t.Errorf("parseBytes(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	if _, err := parseBytes("lots"); err == nil {
+		t.Error("a size without digits must fail")
+	}
+}

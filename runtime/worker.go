@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"runtime/debug"
 	"sort"
 	"sync"
 
@@ -27,6 +28,11 @@ func RunWorker() error {
 	evs := os.NewFile(eventFD, "igo-events")
 	if reqs == nil || evs == nil {
 		return errors.New("igo worker is started by the kernel, not by hand")
+	}
+	if limit, err := memoryLimit(); err == nil && limit > 0 {
+		// The garbage collector works harder as the limit nears; the
+		// kernel side stops the worker past it.
+		debug.SetMemoryLimit(limit / 10 * 9)
 	}
 	if os.Getenv("GOMLX_BACKEND") == "" {
 		// GoMLX's pure-Go backend works everywhere; %backend switches.
@@ -87,6 +93,7 @@ func (w *worker) serve(r io.Reader) error {
 		}
 		switch req.Op {
 		case "interrupt":
+			interruptFlag.Store(true)
 			w.mu.Lock()
 			if w.cancel != nil {
 				w.cancel()
@@ -114,6 +121,7 @@ func (w *worker) handle(req request) {
 	}()
 	switch req.Op {
 	case "execute":
+		interruptFlag.Store(false)
 		ctx, cancel := context.WithCancel(context.Background())
 		w.mu.Lock()
 		w.cancel = cancel

@@ -169,6 +169,7 @@ func Chunks(src string, firstLine int) ([]Chunk, error) {
 	type span struct{ start, end int }
 	var spans []span
 	depth, start := 0, -1
+	header := false
 	for {
 		pos, tok, lit := s.Scan()
 		if tok == token.EOF {
@@ -179,11 +180,21 @@ func Chunks(src string, firstLine int) ([]Chunk, error) {
 			start = off
 		}
 		switch tok {
+		case token.FOR, token.IF, token.SWITCH:
+			if depth == 0 {
+				header = true // "for i := 0; i < n; i++ {": its ; do not end it
+			}
 		case token.LBRACE, token.LPAREN, token.LBRACK:
+			if tok == token.LBRACE && depth == 0 {
+				header = false
+			}
 			depth++
 		case token.RBRACE, token.RPAREN, token.RBRACK:
 			depth--
 		case token.SEMICOLON:
+			if header && lit == ";" {
+				continue
+			}
 			if depth == 0 && start >= 0 {
 				end := off
 				if lit == "\n" || lit == "" {

@@ -91,3 +91,13 @@ func TestRootsSkipLocalNames(t *testing.T) {
 		t.Errorf("roots: %v", chunks[2].Roots)
 	}
 }
+
+func TestChunksKeepLoopHeaders(t *testing.T) {
+	chunks, err := Chunks("for i := 0; i < 3; i++ { x++ }; if v := f(); v > 0 { g() }\nswitch y := 2; y { }", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chunks) != 3 {
+		t.Fatalf("want 3 statements, got %d: %+v", len(chunks), chunks)
+	}
+}

@@ -21,12 +21,15 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// extraUse holds more tables a test wants loaded.
+var extraUse []interp.Exports
+
 // run interprets a `package main` program and returns what it printed.
 func run(t *testing.T, src string) string {
 	t.Helper()
 	var out bytes.Buffer
 	i := interp.New(interp.Options{Stdout: &out, Stderr: &out})
-	for _, exports := range []interp.Exports{stdlib.Symbols, symbols.Symbols, shims.Symbols} {
+	for _, exports := range append([]interp.Exports{stdlib.Symbols, symbols.Symbols, shims.Symbols}, extraUse...) {
 		if err := i.Use(exports); err != nil {
 			t.Fatal(err)
 		}

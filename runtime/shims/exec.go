@@ -152,10 +152,29 @@ func init() {
 	})
 }
 
-func newGraphExec(shim string, backend compute.Backend, graphFn any, outputs int) (*graph.Exec, error) {
-	s := analyzeFn(shim, graphFn, nil, 1)
+// checkFn is analyzeFn (plus an output count check) returning errors
+// instead of panicking, for the shims that return an error.
+func checkFn(shim string, graphFn any, prefix []reflect.Type, minOut, outputs int) (s fnShape, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			e, ok := r.(error)
+			if !ok {
+				panic(r)
+			}
+			err = e
+		}
+	}()
+	s = analyzeFn(shim, graphFn, prefix, minOut)
 	if outputs > 0 {
 		s.wantOutputs(shim, outputs)
+	}
+	return s, nil
+}
+
+func newGraphExec(shim string, backend compute.Backend, graphFn any, outputs int) (*graph.Exec, error) {
+	s, err := checkFn(shim, graphFn, nil, 1, outputs)
+	if err != nil {
+		return nil, err
 	}
 	canonical := func(g *graph.Graph, inputs []*graph.Node) []*graph.Node { return s.call(nil, g, inputs) }
 	e, err := graph.NewExecCanonical(backend, canonical, s.numInputs, s.numOutputs, s.inputIsGraph, s.inputAsSlice, s.outputAsSlice)

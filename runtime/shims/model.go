@@ -1,6 +1,7 @@
 package shims
 
 import (
+	"fmt"
 	"reflect"
 
 	"github.com/gomlx/compute"
@@ -80,16 +81,24 @@ func GetRootParamOr(s *model.Store, key string, defaultValue any) any {
 	return model.GetRootParamOr[any](s, key, defaultValue)
 }
 
-// MustGetParam shims model.MustGetParam without a type argument.
-func MustGetParam(s *model.Scope, key string) any { return model.MustGetParam[any](s, key) }
+// MustGetParam shims model.MustGetParam without a type argument: it returns
+// the value as set and panics if it is not set. (GoMLX's MustGetParam[any]
+// itself panics: it converts to reflect.TypeOf(T), nil for any.)
+func MustGetParam(s *model.Scope, key string) any {
+	v, found := s.GetParam(key)
+	if !found {
+		panic(fmt.Errorf("parameter %q not found in scope %q (and its parents)", key, s.Scope()))
+	}
+	return v
+}
 
-// MustGetRootParam shims model.MustGetRootParam without a type argument.
-func MustGetRootParam(s *model.Store, key string) any { return model.MustGetRootParam[any](s, key) }
+// MustGetRootParam shims model.MustGetRootParam like MustGetParam.
+func MustGetRootParam(s *model.Store, key string) any { return MustGetParam(s.RootScope(), key) }
 
 func newModelExec(shim string, backend compute.Backend, store *model.Store, graphFn any, outputs int) (*model.Exec, error) {
-	s := analyzeFn(shim, graphFn, []reflect.Type{typeScope}, 0)
-	if outputs > 0 {
-		s.wantOutputs(shim, outputs)
+	s, err := checkFn(shim, graphFn, []reflect.Type{typeScope}, 0, outputs)
+	if err != nil {
+		return nil, err
 	}
 	canonical := func(scope *model.Scope, g *graph.Graph, inputs []*graph.Node) []*graph.Node {
 		return s.call([]reflect.Value{reflect.ValueOf(scope)}, g, inputs)

@@ -45,8 +45,8 @@ func init() {
 	})
 	register(pkgExceptions, map[string]any{
 		// TryCatch[E] with E inferred from nothing: the shim catches anything.
-		"TryCatch":                              exceptions.TryCatch[any],
-		"TryCatch" + InstantiationSep + "error": exceptions.TryCatch[error],
+		"TryCatch":                              TryCatch,
+		"TryCatch" + InstantiationSep + "error": TryCatchError,
 	})
 	typeArgs["error"] = "error"
 	register(pkgFSUtil, map[string]any{
@@ -93,6 +93,30 @@ func init() {
 		},
 	})
 	registerXSlices()
+}
+
+// TryCatch shims exceptions.TryCatch: it returns what fn panicked with, or nil.
+// A panic raised by interpreted code reaches compiled code wrapped in a
+// reflect.Value (yaegi's doing); it is unwrapped so the user gets their value.
+func TryCatch(fn func()) any {
+	e := exceptions.TryCatch[any](fn)
+	if v, ok := e.(reflect.Value); ok && v.IsValid() && v.CanInterface() {
+		return v.Interface()
+	}
+	return e
+}
+
+// TryCatchError is exceptions.TryCatch[error]: it returns the error fn
+// panicked with, or nil, and re-panics with anything else.
+func TryCatchError(fn func()) error {
+	e := TryCatch(fn)
+	if e == nil {
+		return nil
+	}
+	if err, ok := e.(error); ok {
+		return err
+	}
+	panic(e)
 }
 
 func mustOK(err error) {
@@ -168,7 +192,7 @@ func registerXSlices() {
 			if index < 0 {
 				index += v.Len()
 			}
-			v.Index(index).Set(reflect.ValueOf(value))
+			v.Index(index).Set(convertTo(reflect.ValueOf(value), v.Type().Elem()))
 		},
 		"SetLast": func(slice any, value any) {
 			v := sliceValue("xslices.SetLast", slice)
@@ -182,7 +206,7 @@ func registerXSlices() {
 		},
 		"FillSlice": func(slice any, value any) {
 			v := sliceValue("xslices.FillSlice", slice)
-			x := reflect.ValueOf(value)
+			x := convertTo(reflect.ValueOf(value), v.Type().Elem())
 			for i := 0; i < v.Len(); i++ {
 				v.Index(i).Set(x)
 			}
@@ -319,6 +343,15 @@ func registerXSlices() {
 
 func addEqualAny[T comparable](suffix string) {
 	register(pkgXSlices, map[string]any{"EqualAny" + InstantiationSep + suffix: xslices.EqualAny[T]})
+}
+
+// convertTo converts x to t where Go would have converted an untyped
+// constant argument of the generic original (FillSlice(floats32, 1.5)).
+func convertTo(x reflect.Value, t reflect.Type) reflect.Value {
+	if x.Type() != t && x.CanConvert(t) {
+		return x.Convert(t)
+	}
+	return x
 }
 
 func filled(x reflect.Value, n int) reflect.Value {
