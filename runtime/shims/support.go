@@ -196,7 +196,7 @@ func registerXSlices() {
 		},
 		"SetLast": func(slice any, value any) {
 			v := sliceValue("xslices.SetLast", slice)
-			v.Index(v.Len() - 1).Set(reflect.ValueOf(value))
+			v.Index(v.Len() - 1).Set(convertTo(reflect.ValueOf(value), v.Type().Elem()))
 		},
 		"Copy": func(slice any) any {
 			v := sliceValue("xslices.Copy", slice)
