@@ -9,10 +9,11 @@ import (
 	"github.com/igo-kernel/igo/runtime/igosymbols"
 	"github.com/igo-kernel/igo/runtime/shims"
 	"github.com/igo-kernel/igo/runtime/symbols"
+	"github.com/igo-kernel/igo/runtime/trainhook"
 )
 
 // Cells can import GoMLX, GoNB's helpers and IGo's own display and
 // datasets packages, by name like the standard library.
 func init() {
-	runtime.RegisterSymbols(symbols.Symbols, shims.Symbols, igosymbols.Symbols)
+	runtime.RegisterSymbols(symbols.Symbols, shims.Symbols, igosymbols.Symbols, trainhook.Symbols)
 }

@@ -528,7 +528,7 @@ func (s *goSession) evalError(ctx context.Context, err error) *session.Error {
 			return &session.Error{Name: "Exit", Value: msg, Traceback: []string{"\x1b[31mExit\x1b[0m: " + msg}}
 		}
 		value := fmt.Sprint(p.Value)
-		tb := []string{"\x1b[31mpanic\x1b[0m: " + value, ""}
+		tb := []string{"\x1b[31mpanic\x1b[0m: " + value + magics.BackendHint(value), ""}
 		for _, f := range frames {
 			tb = append(tb, "    "+s.frameText(f))
 		}
