@@ -73,7 +73,7 @@ func FuzzSplit(f *testing.F) {
 				if len(pieces) != 1 {
 					t.Fatalf("a cell magic shares the cell with %d pieces", len(pieces)-1)
 				}
-			case LineMagic, Shell:
+			case LineMagic, Shell, MainBody, GoCommand:
 				if strings.Contains(p.Args, "\n") || strings.Contains(p.Name, "\n") {
 					t.Fatalf("a line piece spans lines: %+v", p)
 				}
