@@ -71,6 +71,7 @@ type goSession struct {
 	known     map[string]bool   // names the session has defined successfully
 	typeNames map[string]string // reflect type string of an interpreted type -> its name
 	bindSeq   int
+	mainArgs  []string // GoNB's %args
 
 	count      int  // execution count of the running cell
 	resetAfter bool // %reset asked for a fresh interpreter
@@ -134,6 +135,7 @@ func (s *goSession) reset() {
 	tables = append(tables, interp.Exports{
 		"os/os":     {"Exit": reflect.ValueOf(func(code int) { panic(exitCode(code)) })},
 		"igo/rt/rt": {"GoroutinePanic": reflect.ValueOf(s.goroutinePanic)},
+		"flag/flag": redefinableFlags(),
 	})
 	s.pkgIndex = map[string]string{}
 	s.pkgPaths = map[string]bool{}
@@ -223,6 +225,10 @@ func (s *goSession) executePieces(ctx context.Context, code string) *session.Err
 			err = s.runMagic(ctx, p)
 		case cell.Shell:
 			err = s.runShell(ctx, p.Args)
+		case cell.MainBody:
+			err = s.runMain(p.Args)
+		case cell.GoCommand:
+			fmt.Fprintf(s.io.stderr, "%s: IGo interprets Go with its packages built in, so there is nothing to get; ignored\n", p.Args)
 		}
 		if s.resetAfter {
 			s.resetAfter = false
@@ -255,6 +261,7 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 	if e := s.checkNames(chunks); e != nil {
 		return e
 	}
+	hasMain := renameMain(chunks)
 	for i := 0; i < len(chunks); {
 		if chunks[i].Kind == cell.Import {
 			i++
@@ -284,7 +291,34 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 		}
 		i = j
 	}
+	if hasMain {
+		// A cell declaring main is a program: run it, as GoNB does.
+		if e := s.runMain(""); e != nil {
+			return e
+		}
+		if _, err := s.it.EvalWithContext(ctx, mainName+"()"); err != nil {
+			return s.evalError(ctx, err)
+		}
+	}
 	return nil
+}
+
+// mainName is what a cell's func main is renamed to: yaegi would run a
+// function called main after every later cell.
+const mainName = "_igoMain"
+
+// renameMain renames a func main declaration of the cell; it reports
+// whether there was one.
+func renameMain(chunks []cell.Chunk) bool {
+	found := false
+	for i, c := range chunks {
+		if c.Kind == cell.Decl && len(c.Names) == 1 && c.Names[0] == "main" && strings.HasPrefix(c.Src, "func") {
+			chunks[i].Src = strings.Replace(c.Src, "main", mainName, 1)
+			chunks[i].Names = []string{mainName}
+			found = true
+		}
+	}
+	return found
 }
 
 // assemble lays chunks out at their cell positions, one line below, so

@@ -293,3 +293,27 @@ func TestParseBytes(t *testing.T) {
 		t.Error("a size without digits must fail")
 	}
 }
+
+func TestGoNBForms(t *testing.T) {
+	s := newTestSession(t)
+	if _, rep := run(t, s, "var steps = flag.Int(\"steps\", 10, \"training steps\")\n%% --steps=3\nfmt.Println(*steps, len(os.Args))"); rep.Error != nil {
+		t.Fatal(rep.Error)
+	}
+	// Re-running the declaring cell is fine, and flags reset to defaults.
+	r, rep := run(t, s, "var steps = flag.Int(\"steps\", 10, \"training steps\")\n%%\nfmt.Println(*steps)")
+	if rep.Error != nil || r.streams["stdout"] != "10\n" {
+		t.Fatalf("re-run: %q %v", r.streams, rep.Error)
+	}
+	r, rep = run(t, s, "%args --steps=7\nfunc main() { fmt.Println(\"main\", *steps) }")
+	if rep.Error != nil || r.streams["stdout"] != "main 7\n" {
+		t.Fatalf("func main: %q %v", r.streams, rep.Error)
+	}
+	r, rep = run(t, s, "%goflags -race\n!*echo hi")
+	if rep.Error != nil || r.streams["stdout"] != "hi\n" || !strings.Contains(r.streams["stderr"], "needs no") {
+		t.Fatalf("notes: %q %v", r.streams, rep.Error)
+	}
+	r, _ = run(t, s, "%ls")
+	if !strings.Contains(r.streams["stdout"], "main") {
+		t.Fatalf("%%ls: %q", r.streams)
+	}
+}

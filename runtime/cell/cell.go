@@ -27,8 +27,15 @@ const (
 	LineMagic
 	// CellMagic is "%%name args" on the first line, the rest being Body.
 	CellMagic
-	// Shell is "!command".
+	// Shell is "!command" (GoNB's "!*command" too).
 	Shell
+	// MainBody is GoNB's "%%" or "%main" line, optionally with program
+	// arguments: what follows is the body of main, which in IGo is plain
+	// statements run after the arguments are parsed into flags.
+	MainBody
+	// GoCommand is a "go get ..." style line that notebooks written for
+	// compiled kernels carry; IGo needs none of them.
+	GoCommand
 )
 
 // Piece is one part of a cell.
@@ -46,7 +53,7 @@ func Split(src string) []Piece {
 	lines := strings.SplitAfter(src, "\n")
 	var pieces []Piece
 	// A cell magic takes the whole cell.
-	if first := strings.TrimSpace(lines[0]); strings.HasPrefix(first, "%%") && len(first) > 2 {
+	if first := strings.TrimSpace(lines[0]); strings.HasPrefix(first, "%%") && len(first) > 2 && first[2] != ' ' {
 		name, args := splitNameArgs(first[2:])
 		return []Piece{{Kind: CellMagic, Line: 1, Name: name, Args: args, Body: strings.Join(lines[1:], "")}}
 	}
@@ -62,10 +69,21 @@ func Split(src string) []Piece {
 	depth := 0 // brace/paren depth of the Go source so far: magics only at depth 0
 	for i, line := range lines {
 		trimmed := strings.TrimSpace(line)
+		if depth == 0 && (trimmed == "%%" || strings.HasPrefix(trimmed, "%% ") || trimmed == "%main" || strings.HasPrefix(trimmed, "%main ")) {
+			flush()
+			args := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(trimmed, "%main"), "%%"))
+			pieces = append(pieces, Piece{Kind: MainBody, Line: i + 1, Args: args})
+			continue
+		}
+		if depth == 0 && (strings.HasPrefix(trimmed, "go get ") || strings.HasPrefix(trimmed, "go mod ")) {
+			flush()
+			pieces = append(pieces, Piece{Kind: GoCommand, Line: i + 1, Args: trimmed})
+			continue
+		}
 		if depth == 0 && (strings.HasPrefix(trimmed, "%") || strings.HasPrefix(trimmed, "!")) && len(trimmed) > 1 {
 			flush()
 			if trimmed[0] == '!' {
-				pieces = append(pieces, Piece{Kind: Shell, Line: i + 1, Args: strings.TrimSpace(trimmed[1:])})
+				pieces = append(pieces, Piece{Kind: Shell, Line: i + 1, Args: strings.TrimSpace(strings.TrimPrefix(trimmed[1:], "*"))})
 			} else {
 				name, args := splitNameArgs(strings.TrimLeft(trimmed, "%"))
 				pieces = append(pieces, Piece{Kind: LineMagic, Line: i + 1, Name: name, Args: args})

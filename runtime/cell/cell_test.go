@@ -101,3 +101,21 @@ func TestChunksKeepLoopHeaders(t *testing.T) {
 		t.Fatalf("want 3 statements, got %d: %+v", len(chunks), chunks)
 	}
 }
+
+func TestSplitGoNBForms(t *testing.T) {
+	got := Split("func f() {}\n%% --steps=3 -v\nf()\n!*ls -l\ngo get github.com/x/y\n%main")
+	want := []Kind{Go, MainBody, Go, Shell, GoCommand, MainBody}
+	var kinds []Kind
+	for _, p := range got {
+		kinds = append(kinds, p.Kind)
+	}
+	if !reflect.DeepEqual(kinds, want) {
+		t.Fatalf("kinds = %v, want %v", kinds, want)
+	}
+	if got[1].Args != "--steps=3 -v" || got[3].Args != "ls -l" || got[5].Args != "" {
+		t.Errorf("args: %q %q %q", got[1].Args, got[3].Args, got[5].Args)
+	}
+	if got := Split("%%\nx := 1"); got[0].Kind != MainBody || got[1].Kind != Go {
+		t.Errorf("a bare %%%% first line is GoNB's main body: %+v", got)
+	}
+}
