@@ -1,0 +1,334 @@
+package lower
+
+import (
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/ast/astutil"
+)
+
+// funcCtx is the function a statement belongs to (a declaration or a
+// literal written by the user; closures the lowering makes are not
+// functions of their own for return and defer).
+type funcCtx struct {
+	sig       *types.Signature
+	body      *ast.BlockStmt
+	defers    string // name of the deferred-calls list, once needed
+	cellLevel bool   // the statements of a cell (run at top level)
+}
+
+// rewrite walks the file once, bottom-up, applying every lowering.
+func (lw *lowering) rewrite(root ast.Node) {
+	var stack []*funcCtx
+	astutil.Apply(root, func(c *astutil.Cursor) bool {
+		switch n := c.Node().(type) {
+		case *ast.FuncDecl:
+			if n.Body == nil {
+				return false
+			}
+			fc := &funcCtx{body: n.Body}
+			if obj, ok := lw.info.Defs[n.Name].(*types.Func); ok {
+				fc.sig = obj.Type().(*types.Signature)
+			}
+			fc.cellLevel = n == lw.cellFunc
+			stack = append(stack, fc)
+		case *ast.FuncLit:
+			fc := &funcCtx{body: n.Body}
+			if tv, ok := lw.info.Types[n]; ok {
+				fc.sig, _ = tv.Type.(*types.Signature)
+			}
+			stack = append(stack, fc)
+		}
+		return true
+	}, func(c *astutil.Cursor) bool {
+		switch n := c.Node().(type) {
+		case *ast.FuncDecl:
+			if n.Body != nil {
+				lw.finishFunc(stack[len(stack)-1])
+				stack = stack[:len(stack)-1]
+			}
+		case *ast.FuncLit:
+			lw.finishFunc(stack[len(stack)-1])
+			stack = stack[:len(stack)-1]
+		case *ast.Ident, *ast.SelectorExpr, *ast.IndexExpr, *ast.IndexListExpr:
+			if e := lw.instance(c, n.(ast.Expr)); e != nil {
+				c.Replace(e)
+			}
+		case *ast.CallExpr:
+			if e := lw.builtinCall(n); e != nil {
+				c.Replace(e)
+			}
+		case *ast.ExprStmt:
+			if s := lw.clearStmt(n); s != nil {
+				c.Replace(s)
+			}
+		case *ast.RangeStmt:
+			var fc *funcCtx
+			if len(stack) > 0 {
+				fc = stack[len(stack)-1]
+			}
+			if s := lw.rangeStmt(n, c, fc); s != nil {
+				c.Replace(s)
+			}
+		case *ast.LabeledStmt:
+			// A loop turned into a block keeps no label: nothing refers to
+			// it any more.
+			if lw.generated[n.Stmt] {
+				c.Replace(n.Stmt)
+			}
+		case *ast.TypeSwitchStmt:
+			if lw.wrapSwitch && len(stack) > 0 && stack[len(stack)-1].cellLevel && c.Parent() == stack[len(stack)-1].body {
+				c.Replace(&ast.ExprStmt{X: &ast.CallExpr{Fun: &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: []ast.Stmt{n}}}}})
+			}
+		}
+		return true
+	})
+}
+
+// finishFunc installs what the function's range-over-func bodies need:
+// the list that runs their deferred calls when the function returns.
+func (lw *lowering) finishFunc(fc *funcCtx) {
+	if fc.defers == "" {
+		return
+	}
+	setup := parseStmts("var " + fc.defers + " []func()\n" +
+		"defer func() {\n" +
+		"for i := len(" + fc.defers + ") - 1; i >= 0; i-- {\n" + fc.defers + "[i]()\n}\n}()")
+	fc.body.List = append(setup, fc.body.List...)
+}
+
+// typeOf is the type of an expression of the original tree.
+func (lw *lowering) typeOf(e ast.Expr) types.Type {
+	if tv, ok := lw.info.Types[e]; ok {
+		return tv.Type
+	}
+	if id, ok := e.(*ast.Ident); ok {
+		if obj := lw.info.Uses[id]; obj != nil {
+			return obj.Type()
+		}
+		if obj := lw.info.Defs[id]; obj != nil {
+			return obj.Type()
+		}
+	}
+	return nil
+}
+
+// instanceIdent finds the identifier of a generic function or type named
+// by e (x, pkg.x, x[...] or pkg.x[...]) and its instance.
+func (lw *lowering) instanceIdent(e ast.Expr) (*ast.Ident, ast.Expr, bool) {
+	base := e
+	switch x := e.(type) {
+	case *ast.IndexExpr:
+		base = x.X
+	case *ast.IndexListExpr:
+		base = x.X
+	}
+	var id *ast.Ident
+	switch b := base.(type) {
+	case *ast.Ident:
+		id = b
+	case *ast.SelectorExpr:
+		if _, isPkg := lw.info.Uses[identOf(b.X)].(*types.PkgName); !isPkg {
+			return nil, nil, false
+		}
+		id = b.Sel
+	default:
+		return nil, nil, false
+	}
+	if _, ok := lw.info.Instances[id]; !ok {
+		return nil, nil, false
+	}
+	return id, base, true
+}
+
+func identOf(e ast.Expr) *ast.Ident {
+	id, _ := e.(*ast.Ident)
+	return id
+}
+
+// instance rewrites a use of a generic function or type: our standard
+// library's become helpers or plain types, user functions get explicit
+// type arguments.
+func (lw *lowering) instance(c *astutil.Cursor, e ast.Expr) ast.Expr {
+	id, base, ok := lw.instanceIdent(e)
+	if !ok {
+		return nil
+	}
+	// Handle the outermost form only: x inside pkg.x or x[T].
+	switch p := c.Parent().(type) {
+	case *ast.SelectorExpr:
+		if p.Sel == e {
+			return nil
+		}
+	case *ast.IndexExpr:
+		if p.X == e {
+			return nil
+		}
+	case *ast.IndexListExpr:
+		if p.X == e {
+			return nil
+		}
+	}
+	inst := lw.info.Instances[id]
+	obj := lw.info.Uses[id]
+	if obj == nil || obj.Pkg() == nil {
+		return nil
+	}
+	fromStd := isGenericSource(obj.Pkg().Path())
+	switch obj := obj.(type) {
+	case *types.TypeName:
+		if fromStd {
+			t := lw.typeOf(e)
+			if t == nil {
+				t = inst.Type
+			}
+			return parseExpr(lw.typeExpr(t.Underlying()))
+		}
+		return nil
+	case *types.Func:
+		var args []types.Type
+		for i := 0; i < inst.TypeArgs.Len(); i++ {
+			args = append(args, inst.TypeArgs.At(i))
+		}
+		if fromStd {
+			if h := lw.stdHelper(obj, args, e.Pos()); h != nil {
+				return h
+			}
+		}
+		if n, ok := e.(*ast.IndexListExpr); ok && len(n.Indices) == len(args) {
+			return nil
+		}
+		if _, ok := e.(*ast.IndexExpr); ok && len(args) == 1 {
+			return nil
+		}
+		idx := make([]ast.Expr, len(args))
+		for i, t := range args {
+			idx[i] = parseExpr(lw.typeExpr(t))
+		}
+		return &ast.IndexListExpr{X: base, Indices: idx}
+	}
+	return nil
+}
+
+// builtinCall lowers min and max; constant calls become their value.
+func (lw *lowering) builtinCall(call *ast.CallExpr) ast.Expr {
+	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	b, ok := lw.info.Uses[id].(*types.Builtin)
+	if !ok || (b.Name() != "min" && b.Name() != "max") {
+		return nil
+	}
+	tv := lw.info.Types[call]
+	if tv.Value != nil {
+		lit := constLiteral(tv.Value)
+		if bt, ok := tv.Type.(*types.Basic); !ok || bt.Info()&types.IsUntyped == 0 {
+			return &ast.CallExpr{Fun: parseExpr(lw.typeExpr(tv.Type)), Args: []ast.Expr{lit}}
+		}
+		return lit
+	}
+	t := lw.typeExpr(tv.Type)
+	cmp := "<"
+	if b.Name() == "max" {
+		cmp = ">"
+	}
+	fn := parseExpr("func(m " + t + ", rest ..." + t + ") " + t + " {\nfor _, x := range rest {\nif x " + cmp + " m || x != x {\nm = x\n}\n}\nreturn m\n}")
+	return &ast.CallExpr{Fun: fn, Args: call.Args, Lparen: call.Lparen, Rparen: call.Rparen}
+}
+
+func constLiteral(v constant.Value) ast.Expr {
+	switch v.Kind() {
+	case constant.String:
+		return &ast.BasicLit{Kind: token.STRING, Value: v.ExactString()}
+	case constant.Bool:
+		return ast.NewIdent(v.String())
+	case constant.Int:
+		return &ast.BasicLit{Kind: token.INT, Value: v.ExactString()}
+	case constant.Float:
+		return parseExpr("(" + floatText(v) + ")")
+	}
+	return parseExpr(v.ExactString())
+}
+
+func floatText(v constant.Value) string {
+	s := v.ExactString()
+	if strings.Contains(s, "/") {
+		f, _ := constant.Float64Val(v)
+		s = strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	if !strings.ContainsAny(s, ".eE") {
+		s += ".0"
+	}
+	return s
+}
+
+// clearStmt lowers clear(m) and clear(s).
+func (lw *lowering) clearStmt(st *ast.ExprStmt) ast.Stmt {
+	call, ok := st.X.(*ast.CallExpr)
+	if !ok {
+		return nil
+	}
+	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	if b, ok := lw.info.Uses[id].(*types.Builtin); !ok || b.Name() != "clear" {
+		return nil
+	}
+	t := lw.typeOf(call.Args[0])
+	v := lw.tmp("c")
+	switch u := coreType(t).(type) {
+	case *types.Map:
+		block := parseStmts("{\n" + v + " := X\nfor k := range " + v + " {\ndelete(" + v + ", k)\n}\n}")
+		replaceIdent(block[0], "X", call.Args[0])
+		return block[0]
+	case *types.Slice:
+		block := parseStmts("{\n" + v + " := X\nvar zero " + lw.typeExpr(u.Elem()) + "\nfor i := range " + v + " {\n" + v + "[i] = zero\n}\n}")
+		replaceIdent(block[0], "X", call.Args[0])
+		return block[0]
+	}
+	lw.errorf(call.Pos(), "clear of %s is not supported by the interpreter", t)
+	return nil
+}
+
+// coreType is the underlying type, or a type parameter's single core type.
+func coreType(t types.Type) types.Type {
+	if t == nil {
+		return nil
+	}
+	if tp, ok := t.(*types.TypeParam); ok {
+		var core types.Type
+		iface := tp.Constraint().Underlying().(*types.Interface)
+		for i := 0; i < iface.NumEmbeddeds(); i++ {
+			switch e := iface.EmbeddedType(i).(type) {
+			case *types.Union:
+				for j := 0; j < e.Len(); j++ {
+					u := e.Term(j).Type().Underlying()
+					if core != nil && !types.Identical(core, u) {
+						return nil
+					}
+					core = u
+				}
+			default:
+				core = e.Underlying()
+			}
+		}
+		return core
+	}
+	return t.Underlying()
+}
+
+// replaceIdent puts e in place of the identifier named name in n.
+func replaceIdent(n ast.Node, name string, e ast.Expr) {
+	astutil.Apply(n, nil, func(c *astutil.Cursor) bool {
+		if id, ok := c.Node().(*ast.Ident); ok && id.Name == name {
+			c.Replace(e)
+		}
+		return true
+	})
+}

@@ -1,0 +1,272 @@
+package lower
+
+import (
+	"go/types"
+	"strconv"
+	"strings"
+)
+
+// typeExpr writes t as Go source valid in the lowered file: packages by
+// their local import names (importing those not yet imported), and
+// instances of generic types from our standard-library sources (iter.Seq)
+// as their underlying function types, since the interpreter never sees
+// those packages.
+func (lw *lowering) typeExpr(t types.Type) string {
+	var b strings.Builder
+	lw.writeType(&b, t)
+	return b.String()
+}
+
+func (lw *lowering) writeType(b *strings.Builder, t types.Type) {
+	switch t := t.(type) {
+	case *types.Basic:
+		if t.Info()&types.IsUntyped != 0 {
+			t = types.Default(t).(*types.Basic)
+		}
+		b.WriteString(t.Name())
+	case *types.Alias:
+		lw.writeType(b, types.Unalias(t))
+	case *types.Pointer:
+		b.WriteString("*")
+		lw.writeType(b, t.Elem())
+	case *types.Slice:
+		b.WriteString("[]")
+		lw.writeType(b, t.Elem())
+	case *types.Array:
+		b.WriteString("[" + strconv.FormatInt(t.Len(), 10) + "]")
+		lw.writeType(b, t.Elem())
+	case *types.Map:
+		b.WriteString("map[")
+		lw.writeType(b, t.Key())
+		b.WriteString("]")
+		lw.writeType(b, t.Elem())
+	case *types.Chan:
+		switch t.Dir() {
+		case types.SendOnly:
+			b.WriteString("chan<- ")
+		case types.RecvOnly:
+			b.WriteString("<-chan ")
+		default:
+			b.WriteString("chan ")
+			if c, ok := t.Elem().(*types.Chan); ok && c.Dir() == types.RecvOnly {
+				b.WriteString("(")
+				lw.writeType(b, t.Elem())
+				b.WriteString(")")
+				return
+			}
+		}
+		lw.writeType(b, t.Elem())
+	case *types.Signature:
+		b.WriteString("func")
+		lw.writeSig(b, t)
+	case *types.Struct:
+		b.WriteString("struct{")
+		for i := 0; i < t.NumFields(); i++ {
+			if i > 0 {
+				b.WriteString("; ")
+			}
+			f := t.Field(i)
+			if !f.Embedded() {
+				b.WriteString(f.Name() + " ")
+			}
+			lw.writeType(b, f.Type())
+			if tag := t.Tag(i); tag != "" {
+				b.WriteString(" " + strconv.Quote(tag))
+			}
+		}
+		b.WriteString("}")
+	case *types.Interface:
+		if t.Empty() {
+			b.WriteString("interface{}")
+			return
+		}
+		b.WriteString("interface{")
+		n := 0
+		for i := 0; i < t.NumEmbeddeds(); i++ {
+			if n > 0 {
+				b.WriteString("; ")
+			}
+			lw.writeType(b, t.EmbeddedType(i))
+			n++
+		}
+		for i := 0; i < t.NumExplicitMethods(); i++ {
+			if n > 0 {
+				b.WriteString("; ")
+			}
+			m := t.ExplicitMethod(i)
+			b.WriteString(m.Name())
+			lw.writeSig(b, m.Type().(*types.Signature))
+			n++
+		}
+		b.WriteString("}")
+	case *types.Union:
+		for i := 0; i < t.Len(); i++ {
+			if i > 0 {
+				b.WriteString(" | ")
+			}
+			if t.Term(i).Tilde() {
+				b.WriteString("~")
+			}
+			lw.writeType(b, t.Term(i).Type())
+		}
+	case *types.TypeParam:
+		b.WriteString(t.Obj().Name())
+	case *types.Named:
+		obj := t.Obj()
+		if obj.Pkg() != nil && isGenericSource(obj.Pkg().Path()) {
+			lw.writeType(b, t.Underlying())
+			return
+		}
+		if obj.Pkg() != nil && obj.Pkg() != lw.pkg {
+			b.WriteString(lw.importName(obj.Pkg()) + ".")
+		}
+		b.WriteString(obj.Name())
+		if args := t.TypeArgs(); args.Len() > 0 {
+			b.WriteString("[")
+			for i := 0; i < args.Len(); i++ {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				lw.writeType(b, args.At(i))
+			}
+			b.WriteString("]")
+		}
+	default:
+		b.WriteString(types.TypeString(t, lw.qualifier))
+	}
+}
+
+func (lw *lowering) writeSig(b *strings.Builder, s *types.Signature) {
+	b.WriteString("(")
+	for i := 0; i < s.Params().Len(); i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		t := s.Params().At(i).Type()
+		if s.Variadic() && i == s.Params().Len()-1 {
+			b.WriteString("...")
+			t = t.(*types.Slice).Elem()
+		}
+		lw.writeType(b, t)
+	}
+	b.WriteString(")")
+	switch r := s.Results(); r.Len() {
+	case 0:
+	case 1:
+		b.WriteString(" ")
+		lw.writeType(b, r.At(0).Type())
+	default:
+		b.WriteString(" (")
+		for i := 0; i < r.Len(); i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			lw.writeType(b, r.At(i).Type())
+		}
+		b.WriteString(")")
+	}
+}
+
+func (lw *lowering) qualifier(p *types.Package) string {
+	if p == lw.pkg {
+		return ""
+	}
+	return lw.importName(p)
+}
+
+// importName is the name under which the lowered file refers to p,
+// adding an import when the file has none.
+func (lw *lowering) importName(p *types.Package) string {
+	if name, ok := lw.imports[p.Path()]; ok {
+		return name
+	}
+	name := "igo_" + p.Name()
+	lw.imports[p.Path()] = name
+	lw.addImports[p.Path()] = name
+	return name
+}
+
+// hasLocalType reports whether t mentions a type declared inside a
+// function (which a package-level helper cannot name).
+func hasLocalType(t types.Type) bool {
+	switch t := t.(type) {
+	case *types.Named:
+		if o := t.Obj(); o.Pkg() != nil && o.Parent() != nil && o.Parent() != o.Pkg().Scope() {
+			return true
+		}
+		for i := 0; i < t.TypeArgs().Len(); i++ {
+			if hasLocalType(t.TypeArgs().At(i)) {
+				return true
+			}
+		}
+	case *types.Pointer:
+		return hasLocalType(t.Elem())
+	case *types.Slice:
+		return hasLocalType(t.Elem())
+	case *types.Array:
+		return hasLocalType(t.Elem())
+	case *types.Chan:
+		return hasLocalType(t.Elem())
+	case *types.Map:
+		return hasLocalType(t.Key()) || hasLocalType(t.Elem())
+	case *types.Signature:
+		for _, tu := range []*types.Tuple{t.Params(), t.Results()} {
+			for i := 0; i < tu.Len(); i++ {
+				if hasLocalType(tu.At(i).Type()) {
+					return true
+				}
+			}
+		}
+	case *types.Struct:
+		for i := 0; i < t.NumFields(); i++ {
+			if hasLocalType(t.Field(i).Type()) {
+				return true
+			}
+		}
+	case *types.TypeParam:
+		return true
+	}
+	return false
+}
+
+// hasTypeParam reports whether t mentions a type parameter.
+func hasTypeParam(t types.Type) bool {
+	found := false
+	var walk func(t types.Type)
+	walk = func(t types.Type) {
+		if found || t == nil {
+			return
+		}
+		switch t := t.(type) {
+		case *types.TypeParam:
+			found = true
+		case *types.Named:
+			for i := 0; i < t.TypeArgs().Len(); i++ {
+				walk(t.TypeArgs().At(i))
+			}
+		case *types.Pointer:
+			walk(t.Elem())
+		case *types.Slice:
+			walk(t.Elem())
+		case *types.Array:
+			walk(t.Elem())
+		case *types.Chan:
+			walk(t.Elem())
+		case *types.Map:
+			walk(t.Key())
+			walk(t.Elem())
+		case *types.Signature:
+			for _, tu := range []*types.Tuple{t.Params(), t.Results()} {
+				for i := 0; i < tu.Len(); i++ {
+					walk(tu.At(i).Type())
+				}
+			}
+		case *types.Struct:
+			for i := 0; i < t.NumFields(); i++ {
+				walk(t.Field(i).Type())
+			}
+		}
+	}
+	walk(t)
+	return found
+}
