@@ -40,6 +40,18 @@ go vet ./... || failed+=("go vet")
 step "go test ./..."
 go test ./... -timeout 15m || failed+=("go test")
 
+# A short fuzzing run of each target (a regression check: the seed corpora
+# already run in go test; FUZZTIME=0 skips this step).
+FUZZTIME=${FUZZTIME:-10s}
+if [ "$FUZZTIME" != 0 ]; then
+	for target in kernel:FuzzDecode kernel:FuzzRequest kernel:FuzzConnectionInfo kernel:FuzzGuardScan \
+		runtime/cell:FuzzSplit runtime/cell:FuzzChunks runtime:FuzzIsComplete; do
+		pkg=${target%%:*} name=${target#*:}
+		step "fuzz $name ($pkg, $FUZZTIME)"
+		go test "./$pkg" -run '^$' -fuzz "^$name\$" -fuzztime "$FUZZTIME" -parallel 2 || failed+=("fuzz $name")
+	done
+fi
+
 step "pytest tests/"
 "$VENV/bin/python" -m pytest tests/ -v "$@" || failed+=(pytest)
 
