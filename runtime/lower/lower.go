@@ -18,6 +18,7 @@ import (
 	"go/printer"
 	"go/token"
 	"go/types"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -400,4 +401,25 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// ExtraTables are the symbol tables for standard-library APIs newer than
+// yaegi's own tables; the interpreter must Use them too (after yaegi's
+// stdlib.Symbols) for lowered code to find them.
+func ExtraTables() []interp.Exports { return extraTables }
+
+// ExtraTablesMerged is ExtraTables as one table, for a single Use call.
+func ExtraTablesMerged() interp.Exports {
+	m := interp.Exports{}
+	for _, t := range extraTables {
+		for k, v := range t {
+			if m[k] == nil {
+				m[k] = map[string]reflect.Value{}
+			}
+			for s, sym := range v {
+				m[k][s] = sym
+			}
+		}
+	}
+	return m
 }

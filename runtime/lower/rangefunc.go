@@ -420,7 +420,7 @@ func (lw *lowering) stdHelper(fn *types.Func, args []types.Type, pos token.Pos) 
 	}
 	type edit struct {
 		from, to int
-		text string
+		text     string
 	}
 	off := func(p token.Pos) int { return sp.fset.Position(p).Offset }
 	tpFrom, tpTo := off(fd.Type.TypeParams.Opening), off(fd.Type.TypeParams.Closing)+1
