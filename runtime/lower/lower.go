@@ -74,7 +74,9 @@ func Default() *Lowerer {
 	return defaultLow
 }
 
-var extraTables []interp.Exports
+// extraTables: newer standard-library APIs (see stdsyms), and an empty
+// "iter" so that importing it works: every use of iter is lowered away.
+var extraTables = []interp.Exports{{"iter/iter": {}}}
 
 // Program lowers a whole program (a package main file) with Default.
 func Program(filename, src string) (string, error) {
@@ -382,6 +384,7 @@ func parseExpr(src string) ast.Expr {
 	if err != nil {
 		panic(fmt.Sprintf("lower: generated expression %q: %v", src, err))
 	}
+	clearPos(e)
 	return e
 }
 
@@ -391,7 +394,9 @@ func parseStmts(src string) []ast.Stmt {
 	if err != nil {
 		panic(fmt.Sprintf("lower: generated statements %q: %v", src, err))
 	}
-	return f.Decls[0].(*ast.FuncDecl).Body.List
+	list := f.Decls[0].(*ast.FuncDecl).Body.List
+	clearPos(list)
+	return list
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -422,4 +427,38 @@ func ExtraTablesMerged() interp.Exports {
 		}
 	}
 	return m
+}
+
+var posType = reflect.TypeFor[token.Pos]()
+
+// clearPos zeroes the positions of a generated tree: they belong to the
+// snippet it was parsed from, and would mislead the printer.
+func clearPos(n any) {
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Pointer, reflect.Interface:
+			if !v.IsNil() {
+				walk(v.Elem())
+			}
+		case reflect.Struct:
+			for i := 0; i < v.NumField(); i++ {
+				f := v.Field(i)
+				if f.Type() == posType {
+					if f.CanSet() {
+						f.SetInt(0)
+					}
+					continue
+				}
+				if f.CanSet() || f.Kind() == reflect.Pointer || f.Kind() == reflect.Slice || f.Kind() == reflect.Interface {
+					walk(f)
+				}
+			}
+		case reflect.Slice:
+			for i := 0; i < v.Len(); i++ {
+				walk(v.Index(i))
+			}
+		}
+	}
+	walk(reflect.ValueOf(n))
 }

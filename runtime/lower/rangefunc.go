@@ -459,6 +459,7 @@ func (lw *lowering) stdHelper(fn *types.Func, args []types.Type, pos token.Pos) 
 		lw.errorf(pos, "instantiating %s: %v", key, err)
 		return nil
 	}
+	clearPos(f.Decls[0])
 	lw.known[key] = name
 	lw.newDecls = append(lw.newDecls, f.Decls[0])
 	return ast.NewIdent(name)

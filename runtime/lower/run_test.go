@@ -22,6 +22,9 @@ func runLowered(name, src string) (string, error) {
 	if err := it.Use(stdlib.Symbols); err != nil {
 		return "", err
 	}
+	if err := it.Use(ExtraTablesMerged()); err != nil {
+		return "", err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_, err = it.EvalWithContext(ctx, out)

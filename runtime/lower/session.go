@@ -1,0 +1,316 @@
+package lower
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/printer"
+	"go/token"
+	"go/types"
+	"sort"
+	"strings"
+)
+
+// Chunk is one piece of a cell as the cell runner cuts it: a top-level
+// declaration, or top-level statements.
+type Chunk struct {
+	Decl bool   // func, method, type, var or const declaration
+	Src  string // Go source
+	Line int    // 1-based line of the chunk in the cell, for errors
+}
+
+// Result is a lowered cell.
+type Result struct {
+	// Helpers are declarations to evaluate before the chunks: non-generic
+	// copies of standard-library generic functions the cell uses.
+	Helpers string
+	// Chunks are the lowered chunks, in the order and number given.
+	Chunks []string
+	// Imports the lowered source needs besides the session's: local name
+	// -> import path.
+	Imports map[string]string
+
+	decls map[string]string // declaration key -> original source
+	vars  map[string]string // statement variables -> "var x T"
+	known map[string]string // helper instances defined by this cell
+}
+
+// Session lowers notebook cells, type-checking each against what earlier
+// cells declared. The checker sees the original source of every committed
+// declaration and a typed "var x T" for every variable earlier statements
+// defined; the cell's statements are checked as the body of a function.
+// Call Commit after the interpreter ran a cell successfully.
+type Session struct {
+	l       *Lowerer
+	decls   map[string]string // key (name, or Type.Method) -> source
+	order   []string          // keys in first-declaration order
+	vars    map[string]string
+	helpers map[string]string // helper instances already defined
+}
+
+// NewSession starts an empty session.
+func (l *Lowerer) NewSession() *Session {
+	return &Session{l: l, decls: map[string]string{}, vars: map[string]string{}, helpers: map[string]string{}}
+}
+
+const cellFuncName = "igo_cell"
+
+// Lower lowers one cell. imports are the packages visible to the cell
+// (local name -> import path): the session's and the cell's own. Errors
+// are *Error values (or Errors) with positions "cell:LINE:COL".
+func (s *Session) Lower(imports map[string]string, chunks []Chunk) (*Result, error) {
+	var b strings.Builder
+	b.WriteString("package main\n")
+	for _, name := range sortedKeys(imports) {
+		fmt.Fprintf(&b, "import %s %q\n", name, imports[name])
+	}
+	// Earlier declarations, minus those this cell redefines.
+	redefined := map[string]bool{}
+	for _, c := range chunks {
+		if c.Decl {
+			for _, k := range declKeys(c.Src) {
+				redefined[k] = true
+			}
+		}
+	}
+	for _, k := range s.order {
+		if !redefined[k] {
+			b.WriteString("//line session:1\n" + s.decls[k] + "\n")
+		}
+	}
+	for _, name := range sortedKeys(s.vars) {
+		if !redefined[name] {
+			b.WriteString("//line session:1\n" + s.vars[name] + "\n")
+		}
+	}
+	for _, c := range chunks {
+		if c.Decl {
+			fmt.Fprintf(&b, "//line cell:%d\n%s\n", c.Line, c.Src)
+		}
+	}
+	b.WriteString("func " + cellFuncName + "() {\n")
+	for _, c := range chunks {
+		if !c.Decl {
+			fmt.Fprintf(&b, "//line cell:%d\n%s\n", c.Line, c.Src)
+		}
+	}
+	b.WriteString("}\n")
+
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "cell", b.String(), parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return nil, err
+	}
+	f.Comments = nil
+	// Where each chunk's nodes are: decls of this cell are the last ones
+	// before the cell function; statements are counted chunk by chunk.
+	cellFn := f.Decls[len(f.Decls)-1].(*ast.FuncDecl)
+	var spans [][2]int // per chunk: [from, to) in decls or statements
+	nDecls, nStmts := 0, 0
+	for _, c := range chunks {
+		n := countNodes(c)
+		if c.Decl {
+			spans = append(spans, [2]int{nDecls, nDecls + n})
+			nDecls += n
+		} else {
+			spans = append(spans, [2]int{nStmts, nStmts + n})
+			nStmts += n
+		}
+	}
+	firstCellDecl := len(f.Decls) - 1 - nDecls
+	if firstCellDecl < 0 || len(cellFn.Body.List) != nStmts {
+		return nil, errors.New("lower: the cell's chunks do not parse as given")
+	}
+	pkg, info, err := s.l.checkCell(fset, f)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Imports: map[string]string{}, decls: map[string]string{}, vars: map[string]string{}}
+	// Variables the statements define become session variables.
+	if scope := info.Scopes[cellFn.Type]; scope != nil {
+		lwTypes := s.l.newLowering(fset, f, pkg, info)
+		for _, name := range scope.Names() {
+			if v, ok := scope.Lookup(name).(*types.Var); ok && name != "_" {
+				res.vars[name] = "var " + name + " " + lwTypes.typeExpr(v.Type())
+			}
+		}
+	}
+	for _, c := range chunks {
+		if c.Decl {
+			for _, k := range declKeys(c.Src) {
+				res.decls[k] = c.Src
+			}
+		}
+	}
+	cellDecls := append([]ast.Decl(nil), f.Decls[firstCellDecl:len(f.Decls)-1]...)
+	for _, d := range cellDecls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			d.Doc = nil
+		case *ast.GenDecl:
+			d.Doc = nil
+		}
+	}
+	lw := s.l.newLowering(fset, f, pkg, info)
+	lw.cellFunc = cellFn
+	lw.wrapSwitch = true
+	for k, v := range s.helpers {
+		lw.known[k] = v
+	}
+	// Lower only this cell's nodes.
+	for _, d := range cellDecls {
+		lw.rewrite(d)
+	}
+	lw.rewrite(cellFn)
+	if len(lw.errs) > 0 {
+		return nil, lw.errs
+	}
+	var hb strings.Builder
+	for _, d := range lw.newDecls {
+		hb.WriteString(nodeText(fset, d) + "\n")
+	}
+	res.Helpers = hb.String()
+	for name, path := range lw.addImports {
+		res.Imports[name] = path
+	}
+	res.known = lw.known
+	for i, c := range chunks {
+		var parts []string
+		for j := spans[i][0]; j < spans[i][1]; j++ {
+			if c.Decl {
+				parts = append(parts, nodeText(fset, cellDecls[j]))
+			} else {
+				parts = append(parts, nodeText(fset, cellFn.Body.List[j]))
+			}
+		}
+		res.Chunks = append(res.Chunks, strings.Join(parts, "\n"))
+	}
+	return res, nil
+}
+
+// Commit records a cell the interpreter ran successfully.
+func (s *Session) Commit(r *Result) {
+	for k, src := range r.decls {
+		if _, ok := s.decls[k]; !ok {
+			s.order = append(s.order, k)
+		}
+		s.decls[k] = src
+		delete(s.vars, k)
+	}
+	for name, v := range r.vars {
+		s.vars[name] = v
+		if _, ok := s.decls[name]; ok {
+			delete(s.decls, name)
+			for i, k := range s.order {
+				if k == name {
+					s.order = append(s.order[:i], s.order[i+1:]...)
+					break
+				}
+			}
+		}
+	}
+	for k, v := range r.known {
+		s.helpers[k] = v
+	}
+}
+
+// Reset forgets everything (after %reset or a worker restart).
+func (s *Session) Reset() {
+	*s = *s.l.NewSession()
+}
+
+// checkCell type-checks a cell file: unused variables and imports are
+// fine in a notebook.
+func (l *Lowerer) checkCell(fset *token.FileSet, f *ast.File) (*types.Package, *types.Info, error) {
+	var errs Errors
+	conf := types.Config{
+		Importer:  l.im,
+		GoVersion: "go1.26",
+		Error: func(err error) {
+			var te types.Error
+			if errors.As(err, &te) && !te.Soft && len(errs) < 10 {
+				errs = append(errs, &Error{Pos: te.Fset.Position(te.Pos), Msg: te.Msg})
+			}
+		},
+	}
+	info := newInfo()
+	pkg, _ := conf.Check("main", fset, []*ast.File{f}, info)
+	if len(errs) > 0 {
+		return pkg, info, errs
+	}
+	return pkg, info, nil
+}
+
+// countNodes is how many declarations or statements a chunk holds.
+func countNodes(c Chunk) int {
+	if c.Decl {
+		f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+c.Src, parser.SkipObjectResolution)
+		if err != nil {
+			return 1
+		}
+		return len(f.Decls)
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\nfunc _() {\n"+c.Src+"\n}", parser.SkipObjectResolution)
+	if err != nil {
+		return 1
+	}
+	return len(f.Decls[0].(*ast.FuncDecl).Body.List)
+}
+
+// declKeys are the names a declaration chunk declares (Type.Method for
+// methods).
+func declKeys(src string) []string {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil
+	}
+	var keys []string
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv != nil && len(d.Recv.List) == 1 {
+				keys = append(keys, recvName(d.Recv.List[0].Type)+"."+d.Name.Name)
+			} else {
+				keys = append(keys, d.Name.Name)
+			}
+		case *ast.GenDecl:
+			for _, sp := range d.Specs {
+				switch sp := sp.(type) {
+				case *ast.TypeSpec:
+					keys = append(keys, sp.Name.Name)
+				case *ast.ValueSpec:
+					for _, n := range sp.Names {
+						keys = append(keys, n.Name)
+					}
+				}
+			}
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func recvName(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.StarExpr:
+		return recvName(e.X)
+	case *ast.IndexExpr:
+		return recvName(e.X)
+	case *ast.IndexListExpr:
+		return recvName(e.X)
+	case *ast.Ident:
+		return e.Name
+	}
+	return ""
+}
+
+func nodeText(fset *token.FileSet, n ast.Node) string {
+	var buf bytes.Buffer
+	cfg := printer.Config{Mode: printer.UseSpaces | printer.TabIndent, Tabwidth: 8}
+	if err := cfg.Fprint(&buf, fset, n); err != nil {
+		return fmt.Sprintf("/* %v */", err)
+	}
+	return buf.String()
+}
