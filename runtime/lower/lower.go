@@ -27,6 +27,7 @@ import (
 	"github.com/traefik/yaegi/stdlib"
 
 	"github.com/igo-kernel/igo/runtime/lower/genstd"
+	"github.com/igo-kernel/igo/runtime/stdsyms"
 )
 
 // genericSources are the standard packages we provide as Go source, by
@@ -76,7 +77,7 @@ func Default() *Lowerer {
 
 // extraTables: newer standard-library APIs (see stdsyms), and an empty
 // "iter" so that importing it works: every use of iter is lowered away.
-var extraTables = []interp.Exports{{"iter/iter": {}}}
+var extraTables = []interp.Exports{stdsyms.Symbols, {"iter/iter": {}}}
 
 // Program lowers a whole program (a package main file) with Default.
 func Program(filename, src string) (string, error) {
@@ -431,8 +432,10 @@ func ExtraTablesMerged() interp.Exports {
 
 var posType = reflect.TypeFor[token.Pos]()
 
-// clearPos zeroes the positions of a generated tree: they belong to the
-// snippet it was parsed from, and would mislead the printer.
+// clearPos flattens the positions of a generated tree to one valid
+// position: they belong to the snippet it was parsed from and would
+// mislead the printer, but whether a position is valid carries meaning
+// (the ... of a call, the parentheses of a declaration).
 func clearPos(n any) {
 	var walk func(v reflect.Value)
 	walk = func(v reflect.Value) {
@@ -445,8 +448,8 @@ func clearPos(n any) {
 			for i := 0; i < v.NumField(); i++ {
 				f := v.Field(i)
 				if f.Type() == posType {
-					if f.CanSet() {
-						f.SetInt(0)
+					if f.CanSet() && f.Int() != 0 {
+						f.SetInt(1)
 					}
 					continue
 				}
