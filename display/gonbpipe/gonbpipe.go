@@ -95,7 +95,9 @@ func (s *Server) Env() []string {
 
 // InstallInProcess makes gonbui in this process talk to the server: it
 // sets the environment variables and gonbui.IsNotebook, which gonbui reads
-// only at init. Call it before the first gonbui display.
+// only at init. Call it before the first gonbui display, and keep the server
+// for the life of the process: gonbui opens its pipes once and never
+// reconnects (an error on them is permanent).
 func (s *Server) InstallInProcess() error {
 	for k, v := range map[string]string{protocol.GONB_PIPE_ENV: s.toKernel, protocol.GONB_PIPE_BACK_ENV: s.toProg} {
 		if err := os.Setenv(k, v); err != nil {

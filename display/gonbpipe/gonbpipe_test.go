@@ -160,3 +160,31 @@ func TestCloseWithoutProgram(t *testing.T) {
 		t.Fatal("second Close:", err)
 	}
 }
+
+// inProcessRan: gonbui connects once per process and keeps its pipes (or
+// its error) for good, so the in-process test can only run once.
+var inProcessRan bool
+
+func TestInProcess(t *testing.T) {
+	if inProcessRan {
+		t.Skip("gonbui connects once per process")
+	}
+	inProcessRan = true
+	t.Setenv("GONB_PIPE", "") // restored after the test
+	t.Setenv("GONB_PIPE_BACK", "")
+	r := &recorder{}
+	s, err := Start(r, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.InstallInProcess(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { gonbui.IsNotebook = false }()
+	gonbui.DisplayMarkdown("*in process*")
+	gonbui.Sync()
+	if msgs := r.all(); len(msgs) != 1 || msgs[0].data["text/markdown"] != "*in process*" {
+		t.Fatalf("messages: %+v", msgs)
+	}
+}
