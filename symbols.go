@@ -16,4 +16,5 @@ import (
 // datasets packages, by name like the standard library.
 func init() {
 	runtime.RegisterSymbols(symbols.Symbols, shims.Symbols, igosymbols.Symbols, trainhook.Symbols)
+	runtime.SetInstantiator(shims.InstantiationSymbol)
 }

@@ -31,6 +31,19 @@ var (
 	resultHook   func(v any) (data, metadata map[string]any, ok bool)
 )
 
+// instantiator names the compiled symbol standing for pkg.Name[T] (see
+// runtime/shims); nil when none is registered.
+var instantiator func(importPath, name, typeArg string) (string, bool)
+
+// SetInstantiator installs the lookup that turns explicit instantiations of
+// compiled generic functions (tensors.CopyFlatData[float32]) into calls of
+// their compiled instances.
+func SetInstantiator(f func(importPath, name, typeArg string) (string, bool)) {
+	extraMu.Lock()
+	defer extraMu.Unlock()
+	instantiator = f
+}
+
 // RegisterSymbols adds symbol tables (yaegi Exports) that every new
 // interpreter loads, e.g. GoMLX's or the display package's. Call it from an
 // init function, before the worker starts.
@@ -262,6 +275,9 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 		return e
 	}
 	hasMain := renameMain(chunks)
+	if e := s.instantiate(chunks); e != nil {
+		return e
+	}
 	for i := 0; i < len(chunks); {
 		if chunks[i].Kind == cell.Import {
 			i++
@@ -280,6 +296,12 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 		}
 		if len(group) > 0 {
 			v, err := s.it.EvalWithContext(ctx, assemble(group))
+			if err != nil && group[0].Kind == cell.Stmt && strings.Contains(err.Error(), "definition loop") {
+				// A yaegi bug at the top level (x := y[i] with y from
+				// compiled code): run the statements one by one, defining
+				// variables through a function literal.
+				v, err = s.evalStepwise(ctx, group)
+			}
 			if err != nil {
 				return s.evalError(ctx, err)
 			}
@@ -301,6 +323,59 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 		}
 	}
 	return nil
+}
+
+// instantiate rewrites pkg.Name[T] on compiled generics into the compiled
+// instance's name, or fails with the alternative to write.
+func (s *goSession) instantiate(chunks []cell.Chunk) *session.Error {
+	extraMu.Lock()
+	lookup := instantiator
+	extraMu.Unlock()
+	for i, c := range chunks {
+		var spans []cell.Instantiation
+		var texts []string
+		for _, in := range c.Explicit {
+			path := s.packagePath(in.Pkg)
+			if path == "" || !s.pkgPaths[path] {
+				continue // not a compiled package: an interpreted generic or an index
+			}
+			if _, plain := s.it.Symbols(path)[path][in.Name]; plain {
+				continue // an ordinary symbol: indexing its value
+			}
+			typeArg := in.TypeArg
+			if dot := strings.LastIndex(typeArg, "."); dot > 0 {
+				q := strings.TrimLeft(typeArg[:dot], "[]*")
+				if p := s.packagePath(q); p != "" {
+					typeArg = strings.Replace(typeArg, q+".", p+".", 1)
+				}
+			}
+			sym, ok := "", false
+			if lookup != nil {
+				sym, ok = lookup(path, in.Name, typeArg)
+			}
+			if !ok {
+				msg := fmt.Sprintf("line %d: %s.%s[%s]: the interpreter cannot instantiate compiled generic functions, and IGo has no %s instance of %s.%s; call it without [%s] (IGo's shim takes the type from the arguments), or see runtime/shims/GENERICS.md for what exists", c.Line, in.Pkg, in.Name, in.TypeArg, in.TypeArg, in.Pkg, in.Name, in.TypeArg)
+				return &session.Error{Name: "CompileError", Value: msg, Traceback: []string{"\x1b[31mCompileError\x1b[0m: " + msg}}
+			}
+			spans = append(spans, in)
+			texts = append(texts, in.Pkg+"."+sym)
+		}
+		if len(spans) > 0 {
+			chunks[i].Src = c.Replace(spans, texts)
+			chunks[i].GoCalls = nil // offsets changed; go statements were found before
+			chunks[i].GoCalls = reparseGoCalls(chunks[i])
+		}
+	}
+	return nil
+}
+
+// reparseGoCalls finds go statements again after a rewrite moved offsets.
+func reparseGoCalls(c cell.Chunk) [][2]int {
+	re, err := cell.Chunks(c.Src, c.Line)
+	if err != nil || len(re) != 1 {
+		return nil
+	}
+	return re[0].GoCalls
 }
 
 // mainName is what a cell's func main is renamed to: yaegi would run a

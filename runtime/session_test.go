@@ -317,3 +317,14 @@ func TestGoNBForms(t *testing.T) {
 		t.Fatalf("%%ls: %q", r.streams)
 	}
 }
+
+func TestIndexOfCompiledResult(t *testing.T) {
+	s := newTestSession(t)
+	r, rep := run(t, s, "a := strings.Fields(\"x y\")\nb := a[1]\nrd := []*strings.Reader{strings.NewReader(\"abc\")}\nfirst := rd[0]\nb + fmt.Sprint(first.Len())")
+	if rep.Error != nil || resultText(t, r) != `"y3"` {
+		t.Fatalf("got %v %v", r.results, rep.Error)
+	}
+	if r, rep := run(t, s, "b + \"!\""); rep.Error != nil || resultText(t, r) != `"y!"` {
+		t.Fatalf("b must keep its type (string): %v %v", r.results, rep.Error)
+	}
+}

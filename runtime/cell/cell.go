@@ -152,6 +152,9 @@ type Chunk struct {
 	// Unresolved are the identifiers the chunk uses without declaring
 	// them: session names, package names, builtins — or mistakes.
 	Unresolved []Ref
+	// DefineRHS is the right-hand side of a chunk that is exactly
+	// "name := expr" (Defines holds the name).
+	DefineRHS string
 	// Defines are the names a statement chunk declares at the top level
 	// (x := ..., var x ...), which become session variables.
 	Defines []string
@@ -160,8 +163,17 @@ type Chunk struct {
 	// GoCalls are the byte spans in Src of the calls of go statements,
 	// which the runtime guards so that a panic there cannot end the worker.
 	GoCalls [][2]int
+	// Explicit are the explicit instantiations pkg.Name[T] in the chunk,
+	// which yaegi cannot call on compiled generics.
+	Explicit []Instantiation
 	// Imports lists the paths of an Import chunk, with their local names.
 	Imports []ImportSpec
+}
+
+// Instantiation is "pkg.Name[T]" at bytes [Start, End) of a chunk.
+type Instantiation struct {
+	Pkg, Name, TypeArg string
+	Start, End         int
 }
 
 // Ref is an identifier at a cell position.
@@ -254,6 +266,7 @@ func classify(c *Chunk) error {
 		}
 		c.Roots = selectorRoots(f)
 		c.GoCalls = goCalls(fset, f, len("package p")+len(directive))
+		c.Explicit = explicit(fset, f, c.Src, len("package p")+len(directive))
 		c.Unresolved = unresolved(fset, f)
 		return nil
 	}
@@ -270,7 +283,18 @@ func classify(c *Chunk) error {
 	}
 	c.Roots = selectorRoots(f)
 	c.GoCalls = goCalls(fset, f, len("package p;func _(){")+len(directive))
+	c.Explicit = explicit(fset, f, c.Src, len("package p;func _(){")+len(directive))
 	c.Unresolved = unresolved(fset, f)
+	if len(body) == 1 {
+		if as, ok := body[0].(*ast.AssignStmt); ok && as.Tok == token.DEFINE && len(as.Lhs) == 1 && len(as.Rhs) == 1 {
+			prefix := len("package p;func _(){") + len(directive)
+			tf := fset.File(f.Pos())
+			a, b := tf.Offset(as.Rhs[0].Pos())-prefix, tf.Offset(as.Rhs[0].End())-prefix
+			if a >= 0 && b <= len(c.Src) {
+				c.DefineRHS = c.Src[a:b]
+			}
+		}
+	}
 	for _, st := range body {
 		switch st := st.(type) {
 		case *ast.AssignStmt:
@@ -321,6 +345,51 @@ func goCalls(fset *token.FileSet, f *ast.File, prefix int) [][2]int {
 		return true
 	})
 	return spans
+}
+
+// explicit finds pkg.Name[T] expressions.
+func explicit(fset *token.FileSet, f *ast.File, src string, prefix int) []Instantiation {
+	var out []Instantiation
+	tf := fset.File(f.Pos())
+	ast.Inspect(f, func(n ast.Node) bool {
+		ix, ok := n.(*ast.IndexExpr)
+		if !ok {
+			return true
+		}
+		sel, ok := ix.X.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		pkg, ok := sel.X.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		a, b := tf.Offset(ix.Index.Pos())-prefix, tf.Offset(ix.Index.End())-prefix
+		start, end := tf.Offset(sel.Pos())-prefix, tf.Offset(ix.End())-prefix
+		if a < 0 || b > len(src) || start < 0 || end > len(src) {
+			return true
+		}
+		out = append(out, Instantiation{Pkg: pkg.Name, Name: sel.Sel.Name, TypeArg: strings.Join(strings.Fields(src[a:b]), ""), Start: start, End: end})
+		return true
+	})
+	return out
+}
+
+// Replace returns the chunk's source with the given byte spans replaced,
+// each by its text; spans must not overlap.
+func (c Chunk) Replace(spans []Instantiation, texts []string) string {
+	var b strings.Builder
+	last := 0
+	for i, sp := range spans {
+		if sp.Start < last {
+			continue
+		}
+		b.WriteString(c.Src[last:sp.Start])
+		b.WriteString(texts[i])
+		last = sp.End
+	}
+	b.WriteString(c.Src[last:])
+	return b.String()
 }
 
 // GuardGoroutines rewrites "go f(x)" into a goroutine that recovers a panic

@@ -269,6 +269,7 @@ type lowering struct {
 	seq        int
 	errs       Errors
 	generated  map[ast.Stmt]bool // blocks made from range-over-func loops
+	synthetic  map[*ast.FuncLit]bool // closures made from range-over-func bodies
 	cellFunc   *ast.FuncDecl     // for cells: the function holding the statements
 	wrapSwitch bool              // for cells: run top-level type switches in a closure
 }
@@ -276,7 +277,7 @@ type lowering struct {
 func (l *Lowerer) newLowering(fset *token.FileSet, f *ast.File, pkg *types.Package, info *types.Info) *lowering {
 	lw := &lowering{l: l, fset: fset, file: f, pkg: pkg, info: info,
 		imports: map[string]string{}, addImports: map[string]string{},
-		known: map[string]string{}, generated: map[ast.Stmt]bool{}}
+		known: map[string]string{}, generated: map[ast.Stmt]bool{}, synthetic: map[*ast.FuncLit]bool{}}
 	for _, is := range f.Imports {
 		path := strings.Trim(is.Path.Value, `"`)
 		name := ""

@@ -144,8 +144,9 @@ func (lw *lowering) rangeFunc(rs *ast.RangeStmt, sig *types.Signature, label str
 	}
 	body := r.stmts(rs.Body.List, depth{})
 	lit := parseExpr("func(" + strings.Join(params, ", ") + ") bool {\nif " + r.done +
-		" {\npanic(\"range function continued iteration after function for loop body returned false\")\n}\nreturn true\n}").(*ast.FuncLit)
+		" {\npanic(\"runtime error: range function continued iteration after function for loop body returned false\")\n}\nreturn true\n}").(*ast.FuncLit)
 	lit.Body.List = append(append(append(lit.Body.List[:1:1], prologue...), body...), lit.Body.List[1])
+	lw.synthetic[lit] = true
 
 	var out []ast.Stmt
 	if r.ctl != "" {
@@ -299,8 +300,18 @@ func (r *rfLoop) ret(s *ast.ReturnStmt) []ast.Stmt {
 		lhs[i] = ast.NewIdent(r.results[i])
 		rets[i] = ast.NewIdent(r.results[i])
 	}
-	assign := &ast.AssignStmt{Lhs: lhs, Tok: token.ASSIGN, Rhs: s.Results, TokPos: s.Return}
-	return append([]ast.Stmt{assign}, r.exit("return values", &ast.ReturnStmt{Results: rets})...)
+	// One assignment per value (the temporaries appear nowhere else, so
+	// this is the same as one tuple assignment): yaegi mishandles nil in
+	// tuple assignments.
+	var assigns []ast.Stmt
+	if len(s.Results) == n {
+		for i := range lhs {
+			assigns = append(assigns, &ast.AssignStmt{Lhs: lhs[i : i+1], Tok: token.ASSIGN, Rhs: s.Results[i : i+1], TokPos: s.Return})
+		}
+	} else {
+		assigns = append(assigns, &ast.AssignStmt{Lhs: lhs, Tok: token.ASSIGN, Rhs: s.Results, TokPos: s.Return})
+	}
+	return append(assigns, r.exit("return values", &ast.ReturnStmt{Results: rets})...)
 }
 
 // deferred turns "defer f(args)" into: evaluate f and args now, run the
@@ -313,7 +324,12 @@ func (r *rfLoop) deferred(s *ast.DeferStmt) []ast.Stmt {
 	if r.fc.defers == "" {
 		r.fc.defers = r.lw.tmp("defers")
 	}
-	lw := r.lw
+	return r.lw.pushDefer(r.fc, s)
+}
+
+// pushDefer evaluates a deferred call's function and arguments now and
+// appends the call to the function's list of deferred calls.
+func (lw *lowering) pushDefer(fc *funcCtx, s *ast.DeferStmt) []ast.Stmt {
 	call := s.Call
 	var stmts []ast.Stmt
 	fun := call.Fun
@@ -360,7 +376,7 @@ func (r *rfLoop) deferred(s *ast.DeferStmt) []ast.Stmt {
 		args = append(args, ast.NewIdent(name))
 	}
 	inner := &ast.CallExpr{Fun: fun, Args: args, Ellipsis: call.Ellipsis}
-	push := parseStmts(r.fc.defers + " = append(" + r.fc.defers + ", func() {\nX\n})")[0]
+	push := parseStmts(fc.defers + " = append(" + fc.defers + ", func() {\nX\n})")[0]
 	replaceIdentStmt(push, "X", &ast.ExprStmt{X: inner})
 	stmts = append(stmts, push)
 	return []ast.Stmt{&ast.BlockStmt{List: stmts}}

@@ -95,6 +95,34 @@ func (lw *lowering) finishFunc(fc *funcCtx) {
 	if fc.defers == "" {
 		return
 	}
+	// The function's own defer statements join the same list, so that all
+	// deferred calls run in reverse order of their defer statements.
+	var convert func(list []ast.Stmt) []ast.Stmt
+	convert = func(list []ast.Stmt) []ast.Stmt {
+		out := list[:0:0]
+		for _, st := range list {
+			if d, ok := st.(*ast.DeferStmt); ok {
+				out = append(out, lw.pushDefer(fc, d)...)
+				continue
+			}
+			ast.Inspect(st, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.FuncLit:
+					return lw.synthetic[n]
+				case *ast.BlockStmt:
+					n.List = convert(n.List)
+				case *ast.CaseClause:
+					n.Body = convert(n.Body)
+				case *ast.CommClause:
+					n.Body = convert(n.Body)
+				}
+				return true
+			})
+			out = append(out, st)
+		}
+		return out
+	}
+	fc.body.List = convert(fc.body.List)
 	setup := parseStmts("var " + fc.defers + " []func()\n" +
 		"defer func() {\n" +
 		"for i := len(" + fc.defers + ") - 1; i >= 0; i-- {\n" + fc.defers + "[i]()\n}\n}()")

@@ -11,14 +11,15 @@ import (
 )
 
 // runLowered lowers a program and runs it in a fresh interpreter,
-// returning what it printed.
+// returning what it printed on stdout (yaegi traces recovered panics on
+// stderr, which Go does not).
 func runLowered(name, src string) (string, error) {
 	out, err := Program(name, src)
 	if err != nil {
 		return "", fmt.Errorf("lowering: %w", err)
 	}
-	var buf bytes.Buffer
-	it := interp.New(interp.Options{Stdout: &buf, Stderr: &buf})
+	var buf, stderr bytes.Buffer
+	it := interp.New(interp.Options{Stdout: &buf, Stderr: &stderr})
 	if err := it.Use(stdlib.Symbols); err != nil {
 		return "", err
 	}

@@ -21,7 +21,8 @@ func Pull[V any](seq func(yield func(V) bool)) (func() (V, bool), func()) {
 		defer close(fin)
 		defer func() {
 			if r := recover(); r != nil {
-				failure, failed = r, true
+				failure = r
+				failed = true
 			}
 		}()
 		if !<-req {
@@ -93,7 +94,8 @@ func Pull2[K, V any](seq func(yield func(K, V) bool)) (func() (K, V, bool), func
 		defer close(fin)
 		defer func() {
 			if r := recover(); r != nil {
-				failure, failed = r, true
+				failure = r
+				failed = true
 			}
 		}()
 		if !<-req {
