@@ -295,7 +295,13 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 			}
 		}
 		if len(group) > 0 {
-			v, err := s.it.EvalWithContext(ctx, assemble(group))
+			var v reflect.Value
+			var err error
+			if needsStepwise(group) {
+				v, err = s.evalStepwise(ctx, group)
+			} else {
+				v, err = s.it.EvalWithContext(ctx, assemble(group))
+			}
 			if err != nil && group[0].Kind == cell.Stmt && strings.Contains(err.Error(), "definition loop") {
 				// A yaegi bug at the top level (x := y[i] with y from
 				// compiled code): run the statements one by one, defining
@@ -378,6 +384,17 @@ func reparseGoCalls(c cell.Chunk) [][2]int {
 	return re[0].GoCalls
 }
 
+// needsStepwise tells whether a group holds statements that must run
+// through evalStepwise.
+func needsStepwise(group []cell.Chunk) bool {
+	for _, c := range group {
+		if c.CommaOK {
+			return true
+		}
+	}
+	return false
+}
+
 // mainName is what a cell's func main is renamed to: yaegi would run a
 // function called main after every later cell.
 const mainName = "_igoMain"
@@ -413,7 +430,11 @@ func assemble(chunks []cell.Chunk) string {
 			}
 			b.WriteString(strings.Repeat(" ", c.Col-1))
 		}
-		b.WriteString(c.GuardGoroutines(goroutineGuard))
+		src := c.GuardGoroutines(goroutineGuard)
+		if c.Wrap {
+			src = "{ " + src + " }"
+		}
+		b.WriteString(src)
 		line += strings.Count(c.Src, "\n")
 	}
 	return b.String()

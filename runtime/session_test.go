@@ -328,3 +328,21 @@ func TestIndexOfCompiledResult(t *testing.T) {
 		t.Fatalf("b must keep its type (string): %v %v", r.results, rep.Error)
 	}
 }
+
+func TestTopLevelFormsYaegiMishandles(t *testing.T) {
+	s := newTestSession(t)
+	run(t, s, "var v any = 3\nm := map[string]int{\"a\": 1}")
+	r, rep := run(t, s, "_, isInt := v.(int)\nn, isString := v.(string)\nval, found := m[\"a\"]\nfmt.Sprint(isInt, n == \"\", isString, val, found)")
+	if rep.Error != nil || resultText(t, r) != `"true true false 1 true"` {
+		t.Fatalf("comma-ok forms: %v %v", r.results, rep.Error)
+	}
+	r, rep = run(t, s, "switch x := v.(type) {\ncase int:\n\tfmt.Println(\"int\", x)\n}\nfunc() { fmt.Println(\"literal\") }()")
+	if rep.Error != nil || r.streams["stdout"] != "int 3\nliteral\n" {
+		t.Fatalf("type switch and literal call: %q %v", r.streams, rep.Error)
+	}
+	// Nothing of the earlier cell runs again.
+	r, rep = run(t, s, "y := 1\n_ = y")
+	if rep.Error != nil || r.streams["stdout"] != "" {
+		t.Fatalf("earlier statements ran again: %q %v", r.streams, rep.Error)
+	}
+}

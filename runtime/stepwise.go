@@ -16,6 +16,14 @@ import (
 func (s *goSession) evalStepwise(ctx context.Context, group []cell.Chunk) (reflect.Value, error) {
 	var last reflect.Value
 	for _, c := range group {
+		if c.CommaOK {
+			v, err := s.evalCommaOK(ctx, c)
+			if err != nil {
+				return v, err
+			}
+			last = v
+			continue
+		}
 		if c.DefineRHS == "" || len(c.Defines) != 1 {
 			v, err := s.it.EvalWithContext(ctx, assemble([]cell.Chunk{c}))
 			if err != nil {
@@ -36,6 +44,37 @@ func (s *goSession) evalStepwise(ctx context.Context, group []cell.Chunk) (refle
 		name := c.Defines[0]
 		assign := name + " := " + tmp
 		if t, ok := s.typeExpr(v); ok {
+			assign += ".(" + t + ")"
+		}
+		if last, err = s.it.EvalWithContext(ctx, assign); err != nil {
+			return last, err
+		}
+	}
+	return last, nil
+}
+
+// evalCommaOK runs "a, b := x" through a function literal returning both
+// values, then defines each with its dynamic type.
+func (s *goSession) evalCommaOK(ctx context.Context, c cell.Chunk) (reflect.Value, error) {
+	lhs := strings.SplitN(strings.SplitN(c.Src, ":=", 2)[0], ",", 2)
+	names := []string{strings.TrimSpace(lhs[0]), strings.TrimSpace(lhs[1])}
+	inner := []string{"_igoA", "_igoB"}
+	s.bindSeq++
+	tmp := fmt.Sprintf("_igoV%d", s.bindSeq)
+	hop := c
+	hop.Src = fmt.Sprintf("%s := func() []any { %s, %s := %s; return []any{%s, %s} }()", tmp, inner[0], inner[1], c.DefineRHS, inner[0], inner[1])
+	hop.GoCalls = nil
+	v, err := s.it.EvalWithContext(ctx, assemble([]cell.Chunk{hop}))
+	if err != nil {
+		return v, err
+	}
+	var last reflect.Value
+	for i, name := range names {
+		if name == "_" {
+			continue
+		}
+		assign := fmt.Sprintf("%s := %s[%d]", name, tmp, i)
+		if t, ok := s.typeExpr(v.Index(i)); ok {
 			assign += ".(" + t + ")"
 		}
 		if last, err = s.it.EvalWithContext(ctx, assign); err != nil {

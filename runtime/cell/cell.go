@@ -155,6 +155,15 @@ type Chunk struct {
 	// DefineRHS is the right-hand side of a chunk that is exactly
 	// "name := expr" (Defines holds the name).
 	DefineRHS string
+	// CommaOK is set for "a, b := x.(T)", "a, b := m[k]" and "a, b := <-c",
+	// which yaegi's REPL mishandles at the top level: Names then holds a
+	// and b, and DefineRHS the right-hand side.
+	CommaOK bool
+	// Wrap is set for statements yaegi's REPL mishandles at the top level
+	// but runs inside a block: type switches, and statements starting with
+	// a function literal (taken for declarations, then re-run by every
+	// later evaluation).
+	Wrap bool
 	// Defines are the names a statement chunk declares at the top level
 	// (x := ..., var x ...), which become session variables.
 	Defines []string
@@ -271,6 +280,7 @@ func classify(c *Chunk) error {
 		return nil
 	}
 	c.Kind = Stmt
+	c.Wrap = strings.HasPrefix(c.Src, "func")
 	f, err := parser.ParseFile(fset, "", "package p;func _(){"+directive+c.Src+"\n}", 0)
 	if err != nil {
 		return err
@@ -286,13 +296,27 @@ func classify(c *Chunk) error {
 	c.Explicit = explicit(fset, f, c.Src, len("package p;func _(){")+len(directive))
 	c.Unresolved = unresolved(fset, f)
 	if len(body) == 1 {
-		if as, ok := body[0].(*ast.AssignStmt); ok && as.Tok == token.DEFINE && len(as.Lhs) == 1 && len(as.Rhs) == 1 {
+		if as, ok := body[0].(*ast.AssignStmt); ok && as.Tok == token.DEFINE && len(as.Rhs) == 1 && len(as.Lhs) <= 2 {
 			prefix := len("package p;func _(){") + len(directive)
 			tf := fset.File(f.Pos())
 			a, b := tf.Offset(as.Rhs[0].Pos())-prefix, tf.Offset(as.Rhs[0].End())-prefix
 			if a >= 0 && b <= len(c.Src) {
 				c.DefineRHS = c.Src[a:b]
 			}
+			if len(as.Lhs) == 2 {
+				switch rhs := as.Rhs[0].(type) {
+				case *ast.TypeAssertExpr, *ast.IndexExpr:
+					c.CommaOK = true
+				case *ast.UnaryExpr:
+					c.CommaOK = rhs.Op == token.ARROW
+				}
+				if !c.CommaOK {
+					c.DefineRHS = ""
+				}
+			}
+		}
+		if _, ok := body[0].(*ast.TypeSwitchStmt); ok {
+			c.Wrap = true
 		}
 	}
 	for _, st := range body {

@@ -125,7 +125,7 @@ func (lw *lowering) finishFunc(fc *funcCtx) {
 	fc.body.List = convert(fc.body.List)
 	setup := parseStmts("var " + fc.defers + " []func()\n" +
 		"defer func() {\n" +
-		"for i := len(" + fc.defers + ") - 1; i >= 0; i-- {\n" + fc.defers + "[i]()\n}\n}()")
+		"for len(" + fc.defers + ") > 0 {\nf := " + fc.defers + "[len(" + fc.defers + ")-1]\n" + fc.defers + " = " + fc.defers + "[:len(" + fc.defers + ")-1]\nf()\n}\n}()")
 	fc.body.List = append(setup, fc.body.List...)
 }
 
