@@ -249,6 +249,28 @@ def test_forged_messages_are_never_executed(kernel, tmp_path: Path):
     assert "2" in ok(kc, "1 + 1").text
 
 
+def test_huge_zmtp_frame_is_refused(kernel):
+    """A peer announcing a 4 EiB frame is cut off; the kernel does not try
+    to allocate it and keeps serving."""
+    km, kc = kernel
+    info = km.get_connection_info()
+    rss_before = rss(kernel_pid(km))
+    greeting = bytes([0xFF]) + bytes(8) + bytes([0x7F, 3, 0]) + b"NULL".ljust(20, b"\0") + bytes(32)
+    for port in ("shell_port", "control_port", "iopub_port"):
+        with socket.create_connection((info["ip"], info[port]), timeout=10) as s:
+            s.sendall(greeting + bytes([0x02]) + (1 << 62).to_bytes(8, "big") + b"x" * 1024)
+            s.settimeout(10)
+            with contextlib.suppress(OSError):
+                while s.recv(4096):  # until the kernel hangs up
+                    pass
+    assert "2" in ok(kc, "1 + 1").text
+    assert rss(kernel_pid(km)) < rss_before + (256 << 20)
+
+
+def rss(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
 # --------------------------------------------------------- connection file
 
 
@@ -459,6 +481,11 @@ def test_memory_limit(igo: IGo):
         cell = run(kc, "big := bytes.Repeat([]byte{1}, 2<<30)\nlen(big)", timeout=120)
         assert cell.status == "error", cell.describe()
         assert "memory limit" in cell.error_text.lower() or "IGO_MEMORY_LIMIT" in cell.error_text, cell.error_text
+        after = run(kc, "kept + 1")
+        if "reset" in cell.error_text:  # the worker was replaced, and it said so
+            assert after.status == "error"
+        else:
+            assert "42" in after.text, after.describe()
         assert "ok" in ok(kc, 'fmt.Println("ok")').stdout
 
 

@@ -43,14 +43,15 @@ func main() {
 	cells := flag.Int("cells", 10000, "number of cells to run")
 	igo := flag.String("igo", "", "igo binary whose worker runs the cells (default: build one)")
 	restarts := flag.Int("restarts", 5, "worker restarts to time at the end")
+	kind := flag.Int("kind", -1, "run only cells of one kind, to find what grows: 0 definitions, 2 displays, 3 graphs, 4 expressions (-1: the mix)")
 	flag.Parse()
-	if err := soak(*cells, *igo, *restarts); err != nil {
+	if err := soak(*cells, *igo, *restarts, *kind); err != nil {
 		fmt.Fprintln(os.Stderr, "soak:", err)
 		os.Exit(1)
 	}
 }
 
-func soak(cells int, igo string, restarts int) error {
+func soak(cells int, igo string, restarts, kind int) error {
 	if igo == "" {
 		dir, err := os.MkdirTemp("", "igo-soak")
 		if err != nil {
@@ -101,7 +102,11 @@ func soak(cells int, igo string, restarts int) error {
 
 	began := time.Now()
 	failures := 0
-	for i := range cells {
+	for n := range cells {
+		i := n
+		if kind >= 0 {
+			i = n*5 + kind%5
+		}
 		code := soakCell(i)
 		r := c.execute(code)
 		if r.err == nil {
@@ -113,9 +118,9 @@ func soak(cells int, igo string, restarts int) error {
 				fmt.Printf("cell %d failed: %v\n%s\n", i, r.err, code)
 			}
 		}
-		if (i+1)%1000 == 0 {
+		if (n+1)%1000 == 0 {
 			m, _ := c.measure()
-			fmt.Printf("%6d cells, %s elapsed: %s\n", i+1, time.Since(began).Round(time.Second), m)
+			fmt.Printf("%6d cells, %s elapsed: %s\n", n+1, time.Since(began).Round(time.Second), m)
 		}
 	}
 	elapsed := time.Since(began)
@@ -251,7 +256,7 @@ func (c *client) measure() (stats, error) {
 }
 
 func rss(pid int) int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/statm", pid))
+	b, err := os.ReadFile(statmPath(pid))
 	if err != nil {
 		return 0
 	}
@@ -539,3 +544,10 @@ func (c *client) shutdown() {
 }
 
 func syscallKill(pid int) error { return syscall.Kill(pid, syscall.SIGKILL) }
+
+func statmPath(pid int) string {
+	if pid == 0 {
+		return "/proc/self/statm"
+	}
+	return fmt.Sprintf("/proc/%d/statm", pid)
+}
