@@ -9,12 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/igo-kernel/igo/runtime/symbols"
 	"github.com/igo-kernel/igo/session"
 )
 
 // The test binary doubles as the worker: NewSession starts it again with
 // IGO_TEST_WORKER set.
 func TestMain(m *testing.M) {
+	RegisterSymbols(symbols.Symbols) // GoNB's gonbui among them
 	if os.Getenv("IGO_TEST_WORKER") == "1" {
 		if err := RunWorker(); err != nil {
 			os.Exit(1)
@@ -344,5 +346,18 @@ func TestTopLevelFormsYaegiMishandles(t *testing.T) {
 	r, rep = run(t, s, "y := 1\n_ = y")
 	if rep.Error != nil || r.streams["stdout"] != "" {
 		t.Fatalf("earlier statements ran again: %q %v", r.streams, rep.Error)
+	}
+}
+
+func TestGoNBDisplaysReachTheCell(t *testing.T) {
+	s := newTestSession(t)
+	r, rep := run(t, s, "gonbui.DisplayHTML(\"<i>from gonbui</i>\")")
+	if rep.Error != nil {
+		t.Fatal(rep.Error)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.order) != 1 || r.order[0] != "display" {
+		t.Fatalf("the gonbui display must arrive within its cell: %v", r.order)
 	}
 }

@@ -10,8 +10,12 @@ import (
 	"runtime/debug"
 	"sort"
 	"sync"
+	"time"
+
+	"github.com/janpfeifer/gonb/gonbui"
 
 	"github.com/igo-kernel/igo/display"
+	"github.com/igo-kernel/igo/display/gonbpipe"
 	"github.com/igo-kernel/igo/session"
 )
 
@@ -51,11 +55,16 @@ type worker struct {
 	cancel     context.CancelFunc // of the running cell
 	inputs     chan request       // input replies for the running cell
 	allowStdin bool
+
+	// The prompt of the next stdin read, set by gonbui.RequestInput.
+	nextPrompt   string
+	nextPassword bool
 }
 
 func newWorker(e *emitter) *worker {
 	w := &worker{emit: e, inputs: make(chan request, 1)}
 	display.SetPublisher(publisher{e})
+	w.serveGoNB(publisher{e})
 	SetResultFormatter(func(v any) (map[string]any, map[string]any, bool) {
 		if _, shown := v.(*display.Handle); shown {
 			// display.HTML(...) as a cell's last line has shown itself.
@@ -152,9 +161,48 @@ func (w *worker) handle(req request) {
 	}
 }
 
+// serveGoNB lets cells written for GoNB (gonbui, GoMLX's ui/gonb
+// packages) display through IGo: gonbui talks to a server in this process
+// over GoNB's pipes.
+func (w *worker) serveGoNB(pub display.Publisher) {
+	srv, err := gonbpipe.Start(pub, gonbpipe.Options{
+		// gonbui.RequestInput announces a read of os.Stdin, which IGo
+		// answers by prompting anyway: keep its prompt for that read.
+		Input: func(prompt string, password bool) (string, error) {
+			w.mu.Lock()
+			w.nextPrompt, w.nextPassword = prompt, password
+			w.mu.Unlock()
+			return "", nil
+		},
+	})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "igo: GoNB display pipes are unavailable: %v\n", err)
+		return
+	}
+	srv.SetStdin(io.Discard)
+	if err := srv.InstallInProcess(); err != nil {
+		fmt.Fprintf(os.Stderr, "igo: GoNB display pipes are unavailable: %v\n", err)
+	}
+}
+
+// syncGoNB waits (briefly) until what the cell sent through gonbui has
+// been displayed, so it lands in the cell that made it.
+func syncGoNB() {
+	done := make(chan struct{})
+	go func() {
+		gonbui.Sync()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+	}
+}
+
 // finish ends an execute request: user expressions, the sync markers, and
 // the done event.
 func (w *worker) finish(req request, ev event) {
+	syncGoNB()
 	if len(req.UserExpressions) > 0 {
 		ev.UserExpressions = w.sess.userExpressions(req.UserExpressions)
 	}
@@ -194,7 +242,11 @@ func (r *inputReader) Read(p []byte) (int, error) {
 		if !allowed || cancel == nil {
 			return 0, errNoStdin
 		}
-		r.w.emit.send(event{Ev: "input_request", Text: ""})
+		r.w.mu.Lock()
+		prompt, password := r.w.nextPrompt, r.w.nextPassword
+		r.w.nextPrompt, r.w.nextPassword = "", false
+		r.w.mu.Unlock()
+		r.w.emit.send(event{Ev: "input_request", Text: prompt, Password: password})
 		reply := <-r.w.inputs
 		if reply.Error != "" {
 			return 0, errors.New(reply.Error)

@@ -69,6 +69,13 @@ func isBlank(e ast.Expr) bool {
 	return ok && id.Name == "_"
 }
 
+// deferInLoopBodies switches on the lowering of defer inside
+// range-over-func bodies (a list of calls the function runs when it
+// returns). It is correct Go, but yaegi (the pinned commit) never returns
+// from a function whose deferred call calls a function value, so it is off
+// and such a defer is reported instead.
+const deferInLoopBodies = false
+
 // rfLoop is one range-over-func loop being lowered.
 type rfLoop struct {
 	lw      *lowering
@@ -319,6 +326,10 @@ func (r *rfLoop) ret(s *ast.ReturnStmt) []ast.Stmt {
 func (r *rfLoop) deferred(s *ast.DeferStmt) []ast.Stmt {
 	if r.fc == nil || r.fc.cellLevel || r.fc.sig == nil {
 		r.lw.errorf(s.Pos(), "defer inside a range-over-func loop at a cell's top level is not supported")
+		return []ast.Stmt{s}
+	}
+	if !deferInLoopBodies {
+		r.lw.errorf(s.Pos(), "defer inside a range-over-func loop body is not supported: the interpreter hangs on deferred calls of function values; move the defer out of the loop")
 		return []ast.Stmt{s}
 	}
 	if r.fc.defers == "" {

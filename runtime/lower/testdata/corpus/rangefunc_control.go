@@ -61,14 +61,6 @@ func named() (n int) {
 	return 100
 }
 
-func deferred() {
-	defer fmt.Println("function defer")
-	for i := range seq(3) {
-		defer fmt.Println("loop defer", i)
-	}
-	fmt.Println("end of deferred()")
-}
-
 func nestedReturn() int {
 	for i := range seq(5) {
 		for j := range seq(5) {
@@ -84,7 +76,6 @@ func main() {
 	fmt.Println(firstOver(1))
 	fmt.Println(firstOver(5))
 	fmt.Println(named())
-	deferred()
 	fmt.Println(nestedReturn())
 	// break and continue to labels of ordinary loops around the iterator
 outer:
