@@ -268,10 +268,10 @@ type lowering struct {
 	known      map[string]string // instance key -> helper name (kept across cells)
 	seq        int
 	errs       Errors
-	generated  map[ast.Stmt]bool // blocks made from range-over-func loops
+	generated  map[ast.Stmt]bool     // blocks made from range-over-func loops
 	synthetic  map[*ast.FuncLit]bool // closures made from range-over-func bodies
-	cellFunc   *ast.FuncDecl     // for cells: the function holding the statements
-	wrapSwitch bool              // for cells: run top-level type switches in a closure
+	cellFunc   *ast.FuncDecl         // for cells: the function holding the statements
+	wrapSwitch bool                  // for cells: run top-level type switches in a closure
 }
 
 func (l *Lowerer) newLowering(fset *token.FileSet, f *ast.File, pkg *types.Package, info *types.Info) *lowering {

@@ -1,6 +1,7 @@
 // Package iter is IGo's implementation of the standard iter package for
 // the interpreter (see package genstd). Pull runs the iterator in a
-// goroutine.
+// goroutine; receives are written as plain statements, which yaegi
+// handles (a receive inside a return or select case it does not).
 package iter
 
 // Seq is an iterator over single values.
@@ -25,12 +26,15 @@ func Pull[V any](seq func(yield func(V) bool)) (func() (V, bool), func()) {
 				failed = true
 			}
 		}()
-		if !<-req {
+		defer close(out)
+		more := <-req
+		if !more {
 			return
 		}
 		seq(func(v V) bool {
 			out <- v
-			return <-req
+			more := <-req
+			return more
 		})
 	}
 	next := func() (V, bool) {
@@ -48,17 +52,17 @@ func Pull[V any](seq func(yield func(V) bool)) (func() (V, bool), func()) {
 			done = true
 			return zero, false
 		}
-		select {
-		case v := <-out:
+		v, ok := <-out
+		if ok {
 			return v, true
-		case <-fin:
-			done = true
-			if failed {
-				failed = false
-				panic(failure)
-			}
-			return zero, false
 		}
+		<-fin
+		done = true
+		if failed {
+			failed = false
+			panic(failure)
+		}
+		return zero, false
 	}
 	stop := func() {
 		if done {
@@ -98,13 +102,16 @@ func Pull2[K, V any](seq func(yield func(K, V) bool)) (func() (K, V, bool), func
 				failed = true
 			}
 		}()
-		if !<-req {
+		defer close(outK)
+		more := <-req
+		if !more {
 			return
 		}
 		seq(func(k K, v V) bool {
 			outK <- k
 			outV <- v
-			return <-req
+			more := <-req
+			return more
 		})
 	}
 	next := func() (K, V, bool) {
@@ -123,17 +130,18 @@ func Pull2[K, V any](seq func(yield func(K, V) bool)) (func() (K, V, bool), func
 			done = true
 			return zk, zv, false
 		}
-		select {
-		case k := <-outK:
-			return k, <-outV, true
-		case <-fin:
-			done = true
-			if failed {
-				failed = false
-				panic(failure)
-			}
-			return zk, zv, false
+		k, ok := <-outK
+		if ok {
+			v := <-outV
+			return k, v, true
 		}
+		<-fin
+		done = true
+		if failed {
+			failed = false
+			panic(failure)
+		}
+		return zk, zv, false
 	}
 	stop := func() {
 		if done {
