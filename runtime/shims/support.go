@@ -43,11 +43,13 @@ func init() {
 			return v1, v2, v3, v4, v5, v6, v7, v8, v9
 		},
 	})
-	register(pkgExceptions, map[string]any{
-		// TryCatch[E] with E inferred from nothing: the shim catches anything.
-		"TryCatch":                              TryCatch,
-		"TryCatch" + InstantiationSep + "error": TryCatchError,
-	})
+	for _, pkg := range []string{pkgExceptions, pkgOldExceptions} {
+		register(pkg, map[string]any{
+			// TryCatch[E] with E inferred from nothing: the shim catches anything.
+			"TryCatch":                              TryCatch,
+			"TryCatch" + InstantiationSep + "error": TryCatchError,
+		})
+	}
 	typeArgs["error"] = "error"
 	register(pkgFSUtil, map[string]any{
 		"ByteCountIEC": func(count any) string { return fsutil.ByteCountIEC(toInt64("fsutil.ByteCountIEC", count)) },

@@ -7,23 +7,25 @@ import (
 
 // Symbols keys ("importpath/pkgname") and import paths of shimmed packages.
 const (
-	pkgTensors      = "github.com/gomlx/gomlx/core/tensors/tensors"
-	pkgGraph        = "github.com/gomlx/gomlx/core/graph/graph"
-	pkgModel        = "github.com/gomlx/gomlx/ml/model/model"
-	pkgTrain        = "github.com/gomlx/gomlx/ml/train/train"
-	pkgLayers       = "github.com/gomlx/gomlx/ml/layers/layers"
-	pkgDTypes       = "github.com/gomlx/compute/dtypes/dtypes"
-	pkgShapes       = "github.com/gomlx/compute/shapes/shapes"
-	pkgXSlices      = "github.com/gomlx/compute/support/xslices/xslices"
-	pkgHumanize     = "github.com/gomlx/compute/support/humanize/humanize"
-	pkgExceptions   = "github.com/gomlx/gomlx/support/exceptions/exceptions"
-	pkgFSUtil       = "github.com/gomlx/gomlx/support/fsutil/fsutil"
-	pkgMust         = "github.com/janpfeifer/must/must"
-	pkgCache        = "github.com/janpfeifer/gonb/cache/cache"
-	pkgFloat16Path  = "github.com/gomlx/compute/dtypes/float16"
-	pkgBFloat16Path = "github.com/gomlx/compute/dtypes/bfloat16"
-	pkgFloat16      = pkgFloat16Path + "/float16"
-	pkgBFloat16     = pkgBFloat16Path + "/bfloat16"
+	pkgTensors    = "github.com/gomlx/gomlx/core/tensors/tensors"
+	pkgGraph      = "github.com/gomlx/gomlx/core/graph/graph"
+	pkgModel      = "github.com/gomlx/gomlx/ml/model/model"
+	pkgTrain      = "github.com/gomlx/gomlx/ml/train/train"
+	pkgLayers     = "github.com/gomlx/gomlx/ml/layers/layers"
+	pkgDTypes     = "github.com/gomlx/compute/dtypes/dtypes"
+	pkgShapes     = "github.com/gomlx/compute/shapes/shapes"
+	pkgXSlices    = "github.com/gomlx/compute/support/xslices/xslices"
+	pkgHumanize   = "github.com/gomlx/compute/support/humanize/humanize"
+	pkgExceptions = "github.com/gomlx/gomlx/support/exceptions/exceptions"
+	// The same package in its own module, as GoMLX's older notebooks import it.
+	pkgOldExceptions = "github.com/gomlx/exceptions/exceptions"
+	pkgFSUtil        = "github.com/gomlx/gomlx/support/fsutil/fsutil"
+	pkgMust          = "github.com/janpfeifer/must/must"
+	pkgCache         = "github.com/janpfeifer/gonb/cache/cache"
+	pkgFloat16Path   = "github.com/gomlx/compute/dtypes/float16"
+	pkgBFloat16Path  = "github.com/gomlx/compute/dtypes/bfloat16"
+	pkgFloat16       = pkgFloat16Path + "/float16"
+	pkgBFloat16      = pkgBFloat16Path + "/bfloat16"
 )
 
 func init() {

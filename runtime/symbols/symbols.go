@@ -22,4 +22,6 @@ var Symbols = map[string]map[string]reflect.Value{}
 // dtypes.HalfPrecision[Ptr] are generic aliases that extract mistakes for plain interfaces.
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols -exclude ^HalfPrecision(Ptr)?$ github.com/gomlx/compute/dtypes
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/janpfeifer/gonb/gonbui github.com/janpfeifer/gonb/gonbui/plotly github.com/janpfeifer/gonb/cache github.com/janpfeifer/must
+// GoMLX's notebooks written before exceptions moved into gomlx/support import it from its own module.
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/gomlx/exceptions
 //go:generate go run ../shims/internal/genstamp

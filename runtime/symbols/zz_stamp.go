@@ -4,4 +4,4 @@ package symbols
 
 // TablesStamp fingerprints the extracted package list and module versions
 // these tables were generated from.
-const TablesStamp = "09a60e97f4185640bdf807317498c25623a309c2b087729eb1e33fa225235c3b"
+const TablesStamp = "7115f28720deb9d3e7d3a992c65249623c18068ce861c675e7ef4b1daca1a2b9"
