@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/ast"
 	"go/scanner"
 	"go/types"
 	"io"
@@ -168,6 +169,9 @@ func (s *goSession) reset() {
 	if err := s.importPackage("_igort", "igo/rt"); err != nil {
 		fmt.Fprintf(s.io.stderr, "igo: %v\n", err)
 	}
+	if _, err := s.it.Eval("var " + resultVar + " any"); err != nil {
+		fmt.Fprintf(s.io.stderr, "igo: %v\n", err)
+	}
 }
 
 // preferredPaths settles package names that several paths share.
@@ -297,9 +301,12 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 		if len(group) > 0 {
 			var v reflect.Value
 			var err error
-			if needsStepwise(group) {
+			switch {
+			case needsStepwise(group):
 				v, err = s.evalStepwise(ctx, group)
-			} else {
+			case group[0].Kind == cell.Stmt && definesNothing(group):
+				v, err = s.evalInFunction(ctx, group)
+			default:
 				v, err = s.it.EvalWithContext(ctx, assemble(group))
 			}
 			if err != nil && group[0].Kind == cell.Stmt && strings.Contains(err.Error(), "definition loop") {
@@ -383,6 +390,61 @@ func reparseGoCalls(c cell.Chunk) [][2]int {
 	}
 	return re[0].GoCalls
 }
+
+// definesNothing tells whether statements leave no variables behind.
+func definesNothing(group []cell.Chunk) bool {
+	for _, c := range group {
+		if len(c.Defines) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// evalInFunction runs statements that define nothing as the body of a
+// function declared for the purpose, the trailing expression as its
+// result. At the top level, yaegi keeps every temporary value in the
+// global frame for good, and each function literal copies that
+// ever-growing frame: a session of many cells passing closures to GoMLX
+// grew by hundreds of KB a cell. Inside a declared function the
+// temporaries die with the call, and closures copy only its small frame.
+func (s *goSession) evalInFunction(ctx context.Context, group []cell.Chunk) (reflect.Value, error) {
+	s.bindSeq++
+	name := fmt.Sprintf("_igoCell%d", s.bindSeq)
+	body := append([]cell.Chunk(nil), group...)
+	last := &body[len(body)-1]
+	_, isCall := ast.Unparen(last.Expr).(*ast.CallExpr)
+	if last.Expr != nil && isCall && !last.HasFuncLit {
+		// A call may return several values, which yaegi does not refuse
+		// in "return f()" from a function returning one (it fails when
+		// run): leave such a call at the top level.
+		if len(body) > 1 {
+			if _, err := s.evalInFunction(ctx, body[:len(body)-1]); err != nil {
+				return reflect.Value{}, err
+			}
+		}
+		return s.it.EvalWithContext(ctx, assemble(body[len(body)-1:]))
+	}
+	if last.Expr != nil {
+		plain := *last
+		last.Src = "return " + last.Src
+		if _, err := s.it.Eval("func " + name + "() any {" + assemble(body) + "\n}"); err == nil {
+			if _, err := s.it.EvalWithContext(ctx, resultVar+" = "+name+"()"); err != nil {
+				return reflect.Value{}, err
+			}
+			return s.it.Eval(resultVar)
+		}
+		// No value (a call of a function without results): run it as is.
+		*last = plain
+	}
+	if _, err := s.it.Eval("func " + name + "() {" + assemble(body) + "\n}"); err != nil {
+		return reflect.Value{}, err
+	}
+	return s.it.EvalWithContext(ctx, name+"()")
+}
+
+// resultVar carries a cell's result out of its function (evalInFunction).
+const resultVar = "_igoResult"
 
 // needsStepwise tells whether a group holds statements that must run
 // through evalStepwise.

@@ -159,6 +159,8 @@ type Chunk struct {
 	// which yaegi's REPL mishandles at the top level: Names then holds a
 	// and b, and DefineRHS the right-hand side.
 	CommaOK bool
+	// HasFuncLit is set when the chunk contains a function literal.
+	HasFuncLit bool
 	// Wrap is set for statements yaegi's REPL mishandles at the top level
 	// but runs inside a block: type switches, and statements starting with
 	// a function literal (taken for declarations, then re-run by every
@@ -291,6 +293,12 @@ func classify(c *Chunk) error {
 			c.Expr = es.X
 		}
 	}
+	ast.Inspect(f.Decls[0].(*ast.FuncDecl).Body, func(n ast.Node) bool {
+		if _, ok := n.(*ast.FuncLit); ok {
+			c.HasFuncLit = true
+		}
+		return !c.HasFuncLit
+	})
 	c.Roots = selectorRoots(f)
 	c.GoCalls = goCalls(fset, f, len("package p;func _(){")+len(directive))
 	c.Explicit = explicit(fset, f, c.Src, len("package p;func _(){")+len(directive))
