@@ -25,6 +25,21 @@ else
 	echo "up to date"
 fi
 
+# XLA's CPU plugin from the xla-cpu-pjrt wheel, linked under the file name
+# go-xla searches for: the XLA tests (Go and Python) must then pass rather
+# than skip. Nothing in the suite downloads plugins.
+step "XLA CPU plugin"
+export GOMLX_NO_AUTO_INSTALL=1
+plugin=$("$VENV/bin/python" -c 'import importlib.util as u, pathlib as p; s = u.find_spec("xla_plugins.xla_cpu_pjrt"); print(p.Path(list(s.submodule_search_locations)[0], "xla_cpu_pjrt.so"))' 2>/dev/null)
+if [ -n "$plugin" ] && [ -f "$plugin" ]; then
+	mkdir -p "$VENV/pjrt"
+	ln -sf "$plugin" "$VENV/pjrt/pjrt_c_api_cpu_plugin.so"
+	export PJRT_PLUGIN_LIBRARY_PATH="$PWD/$VENV/pjrt" IGO_TEST_XLA=required
+	echo "$plugin"
+else
+	echo "none for this platform: XLA tests skip"
+fi
+
 step "gofmt -l"
 unformatted=$(find . -name '*.go' -not -path './.venv/*' -not -path './.git/*' \
 	-not -path '*/node_modules/*' -not -path '*/testdata/*' -print0 | xargs -0 -r gofmt -l)
