@@ -192,7 +192,7 @@ def test_unknown_flag_fails_the_cell_and_keeps_state(kernel):
     assert ok(kc, "fmt.Println(kept)").stdout == "42\n"
 
 
-@pytest.mark.xfail(strict=True, reason="a trailing call of a function with no result shows a pointer as the cell's result")
+@pytest.mark.xfail(strict=True, reason="a trailing call of a function with no result shows a pointer or <nil> as the cell's result")
 @pytest.mark.parametrize("code", ['func hello() { fmt.Println("hi") }\nhello()', '%%\nfmt.Println("hi")\ntime.Sleep(0)'])
 def test_trailing_call_without_result_shows_no_result(kernel, code):
     _, kc = kernel
