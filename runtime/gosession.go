@@ -23,6 +23,7 @@ import (
 
 	"github.com/igo-kernel/igo/magics"
 	"github.com/igo-kernel/igo/runtime/cell"
+	"github.com/igo-kernel/igo/runtime/lower"
 	"github.com/igo-kernel/igo/session"
 )
 
@@ -87,6 +88,8 @@ type goSession struct {
 	bindSeq   int
 	mainArgs  []string // GoNB's %args
 
+	low *lower.Session // the type checker's view of the session
+
 	count      int  // execution count of the running cell
 	resetAfter bool // %reset asked for a fresh interpreter
 
@@ -141,7 +144,7 @@ func (s *goSession) reset() {
 		Unrestricted: true,
 		Args:         s.io.args,
 	})
-	tables := []interp.Exports{stdlib.Symbols, syscall.Symbols, unrestricted.Symbols}
+	tables := []interp.Exports{stdlib.Symbols, syscall.Symbols, unrestricted.Symbols, lower.ExtraTablesMerged()}
 	extraMu.Lock()
 	tables = append(tables, extraSymbols...)
 	extraMu.Unlock()
@@ -166,6 +169,7 @@ func (s *goSession) reset() {
 	s.definedIn = map[string]int{}
 	s.known = map[string]bool{}
 	s.typeNames = map[string]string{}
+	s.low = programLowerer().NewSession()
 	if err := s.importPackage("_igort", "igo/rt"); err != nil {
 		fmt.Fprintf(s.io.stderr, "igo: %v\n", err)
 	}
@@ -278,6 +282,10 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 	if e := s.checkNames(chunks); e != nil {
 		return e
 	}
+	chunks, lowered, lerr := s.lowerCell(chunks)
+	if lerr != nil {
+		return lerr
+	}
 	hasMain := renameMain(chunks)
 	if e := s.instantiate(chunks); e != nil {
 		return e
@@ -325,6 +333,9 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 			}
 		}
 		i = j
+	}
+	if lowered != nil {
+		s.low.Commit(lowered)
 	}
 	if hasMain {
 		// A cell declaring main is a program: run it, as GoNB does.
@@ -483,7 +494,9 @@ func assemble(chunks []cell.Chunk) string {
 	line := 1 // the line being written
 	for i, c := range chunks {
 		target := c.Line + 1
-		if i > 0 && line == target {
+		if i > 0 && line >= target {
+			// Same line as the previous chunk (or lowered code that
+			// grew past it): keep them apart.
 			b.WriteString("; ")
 		} else {
 			for line < target {

@@ -361,3 +361,29 @@ func TestGoNBDisplaysReachTheCell(t *testing.T) {
 		t.Fatalf("the gonbui display must arrive within its cell: %v", r.order)
 	}
 }
+
+func TestModernGoInCells(t *testing.T) {
+	s := newTestSession(t)
+	cases := []struct{ code, want string }{
+		{"total := 0\nfor i := range 5 { total += i }\ntotal", "10"},
+		{"min(3, 1, 2) + max(4, 9)", "10"},
+		{"xs := []int{3, 1, 2}\nslices.Sort(xs)\nfmt.Sprint(xs)", `"[1 2 3]"`},
+		{"func Map[T, U any](s []T, f func(T) U) []U { out := []U{}; for _, v := range s { out = append(out, f(v)) }; return out }\nfmt.Sprint(Map([]int{1, 2}, func(i int) string { return strconv.Itoa(i * 10) }))", `"[10 20]"`},
+		{"func count(n int) func(func(int) bool) { return func(yield func(int) bool) { for i := 0; i < n; i++ { if !yield(i) { return } } } }\nsum := 0\nfor v := range count(10) { if v == 4 { break }; sum += v }\nsum", "6"},
+		{"m := map[string]int{\"b\": 2, \"a\": 1}\nfmt.Sprint(slices.Sorted(maps.Keys(m)))", `"[a b]"`},
+	}
+	for _, c := range cases {
+		r, rep := run(t, s, c.code)
+		if rep.Error != nil {
+			t.Errorf("%q: %v", c.code, rep.Error)
+			continue
+		}
+		if got := resultText(t, r); got != c.want {
+			t.Errorf("%q = %s, want %s", c.code, got, c.want)
+		}
+	}
+	_, rep := run(t, s, "for i := range 3 {\n\tundefinedThing(i)\n}")
+	if rep.Error == nil || !strings.Contains(rep.Error.Value, "line 2") {
+		t.Errorf("a type error in modern code names its line: %+v", rep.Error)
+	}
+}
