@@ -66,25 +66,24 @@ func Split(src string) []Piece {
 		goBuf.Reset()
 		goStart = 0
 	}
-	depth := 0 // brace/paren depth of the Go source so far: magics only at depth 0
+	// Magic lines count only outside Go brackets; the depth is computed
+	// only for lines that look like magics, which keeps splitting linear.
+	atTopLevel := func() bool { return nesting(goBuf.String()) <= 0 }
 	for i, line := range lines {
 		trimmed := strings.TrimSpace(line)
-		if depth == 0 && (trimmed == "%%" || strings.HasPrefix(trimmed, "%% ") || trimmed == "%main" || strings.HasPrefix(trimmed, "%main ")) {
+		candidate := len(trimmed) > 1 && (trimmed[0] == '%' || trimmed[0] == '!') ||
+			strings.HasPrefix(trimmed, "go get ") || strings.HasPrefix(trimmed, "go mod ")
+		if candidate && atTopLevel() {
 			flush()
-			args := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(trimmed, "%main"), "%%"))
-			pieces = append(pieces, Piece{Kind: MainBody, Line: i + 1, Args: args})
-			continue
-		}
-		if depth == 0 && (strings.HasPrefix(trimmed, "go get ") || strings.HasPrefix(trimmed, "go mod ")) {
-			flush()
-			pieces = append(pieces, Piece{Kind: GoCommand, Line: i + 1, Args: trimmed})
-			continue
-		}
-		if depth == 0 && (strings.HasPrefix(trimmed, "%") || strings.HasPrefix(trimmed, "!")) && len(trimmed) > 1 {
-			flush()
-			if trimmed[0] == '!' {
+			switch {
+			case trimmed == "%%" || strings.HasPrefix(trimmed, "%% ") || trimmed == "%main" || strings.HasPrefix(trimmed, "%main "):
+				args := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(trimmed, "%main"), "%%"))
+				pieces = append(pieces, Piece{Kind: MainBody, Line: i + 1, Args: args})
+			case strings.HasPrefix(trimmed, "go "):
+				pieces = append(pieces, Piece{Kind: GoCommand, Line: i + 1, Args: trimmed})
+			case trimmed[0] == '!':
 				pieces = append(pieces, Piece{Kind: Shell, Line: i + 1, Args: strings.TrimSpace(strings.TrimPrefix(trimmed[1:], "*"))})
-			} else {
+			default:
 				name, args := splitNameArgs(strings.TrimLeft(trimmed, "%"))
 				pieces = append(pieces, Piece{Kind: LineMagic, Line: i + 1, Name: name, Args: args})
 			}
@@ -94,7 +93,6 @@ func Split(src string) []Piece {
 			goStart = i + 1
 		}
 		goBuf.WriteString(line)
-		depth = nesting(goBuf.String())
 	}
 	flush()
 	return pieces
