@@ -309,12 +309,9 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 		if len(group) > 0 {
 			var v reflect.Value
 			var err error
-			switch {
-			case needsStepwise(group):
-				v, err = s.evalStepwise(ctx, group)
-			case group[0].Kind == cell.Stmt && definesNothing(group):
-				v, err = s.evalInFunction(ctx, group)
-			default:
+			if group[0].Kind == cell.Stmt {
+				v, err = s.evalStatements(ctx, group)
+			} else {
 				v, err = s.it.EvalWithContext(ctx, assemble(group))
 			}
 			if err != nil && group[0].Kind == cell.Stmt && strings.Contains(err.Error(), "definition loop") {
@@ -402,14 +399,32 @@ func reparseGoCalls(c cell.Chunk) [][2]int {
 	return re[0].GoCalls
 }
 
-// definesNothing tells whether statements leave no variables behind.
-func definesNothing(group []cell.Chunk) bool {
-	for _, c := range group {
-		if len(c.Defines) > 0 {
-			return false
+// evalStatements runs top-level statements: those that define session
+// variables at the top level (through evalStepwise where yaegi needs it),
+// runs of the others inside a function (evalInFunction). The value is the
+// last statement's, for the cell's result.
+func (s *goSession) evalStatements(ctx context.Context, group []cell.Chunk) (reflect.Value, error) {
+	var v reflect.Value
+	var err error
+	for i := 0; i < len(group); {
+		j := i + 1
+		switch {
+		case group[i].CommaOK:
+			v, err = s.evalStepwise(ctx, group[i:j])
+		case len(group[i].Defines) > 0:
+			v, err = s.it.EvalWithContext(ctx, assemble(group[i:j]))
+		default:
+			for j < len(group) && len(group[j].Defines) == 0 && !group[j].CommaOK {
+				j++
+			}
+			v, err = s.evalInFunction(ctx, group[i:j])
 		}
+		if err != nil {
+			return v, err
+		}
+		i = j
 	}
-	return true
+	return v, nil
 }
 
 // evalInFunction runs statements that define nothing as the body of a
@@ -424,8 +439,15 @@ func (s *goSession) evalInFunction(ctx context.Context, group []cell.Chunk) (ref
 	name := fmt.Sprintf("_igoCell%d", s.bindSeq)
 	body := append([]cell.Chunk(nil), group...)
 	last := &body[len(body)-1]
-	_, isCall := ast.Unparen(last.Expr).(*ast.CallExpr)
-	if last.Expr != nil && isCall && !last.HasFuncLit {
+	call, isCall := ast.Unparen(last.Expr).(*ast.CallExpr)
+	results := -1 // unknown
+	if isCall {
+		results = s.resultCount(call)
+	}
+	if results == 0 {
+		last.Expr = nil // a call without results: nothing to show
+	}
+	if last.Expr != nil && isCall && results != 1 && !last.HasFuncLit {
 		// A call may return several values, which yaegi does not refuse
 		// in "return f()" from a function returning one (it fails when
 		// run): leave such a call at the top level.
@@ -451,22 +473,39 @@ func (s *goSession) evalInFunction(ctx context.Context, group []cell.Chunk) (ref
 	if _, err := s.it.Eval("func " + name + "() {" + assemble(body) + "\n}"); err != nil {
 		return reflect.Value{}, err
 	}
-	return s.it.EvalWithContext(ctx, name+"()")
+	_, err := s.it.EvalWithContext(ctx, name+"()")
+	return reflect.Value{}, err // no result to show
+}
+
+// resultCount tells how many results a call has, by looking at the
+// function's type without calling it; -1 when that would need a call.
+func (s *goSession) resultCount(call *ast.CallExpr) int {
+	var name []string
+	for e := ast.Unparen(call.Fun); ; {
+		switch x := e.(type) {
+		case *ast.Ident:
+			name = append([]string{x.Name}, name...)
+		case *ast.SelectorExpr:
+			name = append([]string{x.Sel.Name}, name...)
+			e = x.X
+			continue
+		default:
+			return -1
+		}
+		break
+	}
+	if len(name) == 1 && types.Universe.Lookup(name[0]) != nil {
+		return -1 // a builtin or a conversion
+	}
+	v, ok := s.evalQuietly(strings.Join(name, "."))
+	if !ok || v.Kind() != reflect.Func {
+		return -1
+	}
+	return v.Type().NumOut()
 }
 
 // resultVar carries a cell's result out of its function (evalInFunction).
 const resultVar = "_igoResult"
-
-// needsStepwise tells whether a group holds statements that must run
-// through evalStepwise.
-func needsStepwise(group []cell.Chunk) bool {
-	for _, c := range group {
-		if c.CommaOK {
-			return true
-		}
-	}
-	return false
-}
 
 // mainName is what a cell's func main is renamed to: yaegi would run a
 // function called main after every later cell.
@@ -560,7 +599,12 @@ func (s *goSession) importPackage(name, path string) error {
 		}
 	}
 	if local == "_" {
-		return nil
+		return nil // compiled packages have run their init already
+	}
+	if local == "." {
+		// Dot imports (GoNB notebooks use them) are kept under ".path":
+		// several can coexist.
+		local = "." + path
 	}
 	if old, ok := s.imported[local]; ok {
 		if old == path {
@@ -677,6 +721,9 @@ func (s *goSession) checkNames(chunks []cell.Chunk) *session.Error {
 			if _, ok := s.pkgIndex[r.Name]; ok {
 				continue
 			}
+			if s.dotImported(r.Name) {
+				continue
+			}
 			if _, ok := s.globals()[r.Name]; ok {
 				continue
 			}
@@ -703,6 +750,18 @@ func (s *goSession) evalQuietly(expr string) (v reflect.Value, ok bool) {
 	}()
 	v, err := s.it.Eval(expr)
 	return v, err == nil && v.IsValid()
+}
+
+// dotImported tells whether a dot-imported package exports name.
+func (s *goSession) dotImported(name string) bool {
+	for local, path := range s.imported {
+		if strings.HasPrefix(local, ".") {
+			if _, ok := s.it.Symbols(path)[path][name]; ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // globals is the interpreter's global variables; yaegi can panic there

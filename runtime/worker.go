@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -38,6 +39,10 @@ func RunWorker() error {
 		// kernel side stops the worker past it.
 		debug.SetMemoryLimit(limit / 10 * 9)
 	}
+	// A bad flag in a GoNB "%% --flag" line is the cell's error, not the
+	// worker's exit.
+	flag.CommandLine.Init(flag.CommandLine.Name(), flag.ContinueOnError)
+	flag.CommandLine.SetOutput(io.Discard) // the cell's error says what is wrong
 	if os.Getenv("GOMLX_BACKEND") == "" {
 		// GoMLX's pure-Go backend works everywhere; %backend switches.
 		os.Setenv("GOMLX_BACKEND", "go")

@@ -63,8 +63,12 @@ const cellFuncName = "igo_cell"
 func (s *Session) Lower(imports map[string]string, chunks []Chunk) (*Result, error) {
 	var b strings.Builder
 	b.WriteString("package main\n")
-	for _, name := range sortedKeys(imports) {
-		fmt.Fprintf(&b, "import %s %q\n", name, imports[name])
+	for _, key := range sortedKeys(imports) {
+		name := key
+		if strings.HasPrefix(name, ".") {
+			name = "." // a dot import, keyed ".path" so several fit the map
+		}
+		fmt.Fprintf(&b, "import %s %q\n", name, imports[key])
 	}
 	// Earlier declarations, minus those this cell redefines.
 	redefined := map[string]bool{}

@@ -24,9 +24,9 @@ func newBackend(config string) (b compute.Backend, err error) {
 }
 
 // TestBackendsAgree computes the same graph (matrix product, softmax,
-// reduction, gradient) on the pure-Go backend and on XLA's CPU plugin.
+// reduction, gradient) on the pure-Go backend and on XLA.
 func TestBackendsAgree(t *testing.T) {
-	config := needCPUPlugin(t)
+	config := needXLA(t)
 	xb, err := newBackend(config)
 	if err != nil {
 		t.Fatalf("%s does not load: %v", config, err)
@@ -82,7 +82,7 @@ func TestMissingPluginFile(t *testing.T) {
 // TestUnknownPluginOption: a typo in the backend options is an error, not
 // silently ignored.
 func TestUnknownPluginOption(t *testing.T) {
-	config := needCPUPlugin(t)
+	config := needXLA(t)
 	_, err := newBackend(config + ",nosuchoption=1")
 	if err == nil || !strings.Contains(err.Error(), "nosuchoption") {
 		t.Fatalf("unknown option accepted or not named: %v", err)

@@ -23,6 +23,10 @@ import (
 // failure: CI installs the plugin and must notice when it stops loading.
 const requiredEnv = "IGO_TEST_XLA"
 
+// configEnv names another XLA backend for the tests and benchmarks to use
+// instead of the CPU plugin, e.g. IGO_XLA_CONFIG=xla:cuda (gpu_check.sh).
+const configEnv = "IGO_XLA_CONFIG"
+
 // wheelPlugin is where PyPI's xla-cpu-pjrt wheel puts the plugin, relative
 // to a virtual environment.
 const wheelPlugin = "lib/python3*/site-packages/xla_plugins/xla_cpu_pjrt/xla_cpu_pjrt.so"
@@ -31,6 +35,15 @@ func TestMain(m *testing.M) {
 	// Tests never download: a plugin is either installed or absent.
 	xla.EnableAutoInstall(false)
 	os.Exit(m.Run())
+}
+
+// xlaConfig returns the GOMLX_BACKEND value of the XLA backend under test:
+// IGO_XLA_CONFIG when set, else cpuConfig.
+func xlaConfig() string {
+	if config := os.Getenv(configEnv); config != "" {
+		return config
+	}
+	return cpuConfig()
 }
 
 // cpuConfig returns the GOMLX_BACKEND value that reaches XLA's CPU plugin:
@@ -52,11 +65,23 @@ func cpuConfig() string {
 	return ""
 }
 
-// needCPUPlugin returns cpuConfig, or skips the test (fails it under
+// benchConfigs are the backends benchmarks compare: the Go backend, XLA's
+// CPU plugin when present, and the XLA backend under test if another.
+func benchConfigs() []string {
+	configs := []string{"go"}
+	for _, c := range []string{cpuConfig(), xlaConfig()} {
+		if c != "" && !slices.Contains(configs, c) {
+			configs = append(configs, c)
+		}
+	}
+	return configs
+}
+
+// needXLA returns xlaConfig, or skips the test (fails it under
 // IGO_TEST_XLA=required) when there is no plugin.
-func needCPUPlugin(tb testing.TB) string {
+func needXLA(tb testing.TB) string {
 	tb.Helper()
-	config := cpuConfig()
+	config := xlaConfig()
 	if config != "" {
 		return config
 	}

@@ -146,7 +146,7 @@ func cachedBackend(tb testing.TB, config string) compute.Backend {
 // one batch, on the Go backend and on XLA: the loss must fall on both.
 func TestModelsFitOnBothBackends(t *testing.T) {
 	configs := []string{"go"}
-	if c := cpuConfig(); c != "" {
+	if c := xlaConfig(); c != "" {
 		configs = append(configs, c)
 	} else if testing.Verbose() {
 		t.Log("no XLA CPU plugin: Go backend only")
@@ -170,16 +170,13 @@ func TestModelsFitOnBothBackends(t *testing.T) {
 }
 
 // BenchmarkTrainStep times training steps of each workload on the Go
-// backend and on XLA's CPU plugin (when present), in steps/s:
+// backend and on XLA (the CPU plugin when present, IGO_XLA_CONFIG when
+// set), in steps/s:
 //
 //	go test ./runtime/xlatest -run '^$' -bench TrainStep
 func BenchmarkTrainStep(b *testing.B) {
-	configs := []string{"go"}
-	if c := cpuConfig(); c != "" {
-		configs = append(configs, c)
-	}
 	for _, w := range workloads {
-		for _, config := range configs {
+		for _, config := range benchConfigs() {
 			name := config
 			if len(name) > 8 && name[:5] == "xla:/" {
 				name = "xla:file"

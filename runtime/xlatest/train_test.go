@@ -114,10 +114,10 @@ func trainMLP(t *testing.T, config string) float64 {
 	return acc
 }
 
-// TestTrainMLPOnXLA trains the MLP on XLA's CPU plugin through the
+// TestTrainMLPOnXLA trains the MLP on XLA (the CPU plugin by default) through the
 // interpreter, as a notebook cell would after %backend xla:cpu.
 func TestTrainMLPOnXLA(t *testing.T) {
-	config := needCPUPlugin(t)
+	config := needXLA(t)
 	if acc := trainMLP(t, config); acc < 0.95 {
 		t.Fatalf("held-out accuracy on %s: %.4f < 0.95", config, acc)
 	}
