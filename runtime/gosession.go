@@ -282,14 +282,16 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 	if e := s.checkNames(chunks); e != nil {
 		return e
 	}
+	// Explicit instantiations first: the checker then sees the compiled
+	// instances' real types.
+	if e := s.instantiate(chunks); e != nil {
+		return e
+	}
 	chunks, lowered, lerr := s.lowerCell(chunks)
 	if lerr != nil {
 		return lerr
 	}
 	hasMain := renameMain(chunks)
-	if e := s.instantiate(chunks); e != nil {
-		return e
-	}
 	for i := 0; i < len(chunks); {
 		if chunks[i].Kind == cell.Import {
 			i++
