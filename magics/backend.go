@@ -92,6 +92,7 @@ func BackendHint(msg string) string {
 		"  - or install a PJRT plugin: put pjrt_c_api_<name>_plugin.so (e.g. pjrt_c_api_cpu_plugin.so) in\n" +
 		"    ~/.local/lib/go-xla or /usr/local/lib/go-xla, or set PJRT_PLUGIN_LIBRARY_PATH to its folder,\n" +
 		"    or name the file: %backend xla:/absolute/path/plugin.so\n" +
+		"    (for the CPU: pip install xla-cpu-pjrt, then %backend xla:/.../site-packages/xla_plugins/xla_cpu_pjrt/xla_cpu_pjrt.so)\n" +
 		"  - with internet access GoMLX downloads plugins itself; GOMLX_NO_AUTO_INSTALL=1 turns that off\n" +
 		"    (it is set now: " + envOr("GOMLX_NO_AUTO_INSTALL", "no") + ")"
 }
