@@ -248,6 +248,7 @@ func (s *Session) Execute(ctx context.Context, req session.ExecuteRequest, out s
 	if err != nil {
 		return session.ExecuteReply{Error: &session.Error{Name: "WorkerError", Value: err.Error(), Traceback: []string{err.Error()}}}
 	}
+	out = &cappedOutput{Output: out}
 	s.mu.Lock()
 	s.out, s.busy = out, true
 	s.mu.Unlock()

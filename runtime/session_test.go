@@ -387,3 +387,20 @@ func TestModernGoInCells(t *testing.T) {
 		t.Errorf("a type error in modern code names its line: %+v", rep.Error)
 	}
 }
+
+func TestHugeOutputIsTruncated(t *testing.T) {
+	s := newTestSession(t)
+	r, rep := run(t, s, "line := strings.Repeat(\"x\", 1023) + \"\\n\"\nfor i := 0; i < 12*1024; i++ { fmt.Print(line) }\nfmt.Println(\"done\")")
+	if rep.Error != nil {
+		t.Fatal(rep.Error)
+	}
+	if n := len(r.streams["stdout"]); n > streamLimit {
+		t.Fatalf("%d bytes passed, more than the %d limit", n, streamLimit)
+	}
+	if !strings.Contains(r.streams["stderr"], "rest of its output is dropped") {
+		t.Fatalf("no truncation notice: %q", r.streams["stderr"])
+	}
+	if r, _ := run(t, s, "fmt.Println(\"next\")"); r.streams["stdout"] != "next\n" {
+		t.Fatalf("the next cell's output is cut too: %q", r.streams)
+	}
+}
