@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/format"
+	"os"
 	"strings"
 
 	"github.com/igo-kernel/igo/runtime/cell"
@@ -18,10 +19,16 @@ import (
 // chunks yaegi runs. Chunks the lowering leaves alone keep their exact
 // source and positions.
 //
+// IGO_LOWER=0 turns this off (yaegi alone), should the checker ever stand
+// in the way.
+//
 // The checker models the session from source, and cannot see everything
 // yaegi holds (values bound by magics, for one): when it rejects a cell
 // that needs no lowering, the cell runs as written and yaegi judges it.
 func (s *goSession) lowerCell(chunks []cell.Chunk) ([]cell.Chunk, *lower.Result, *session.Error) {
+	if os.Getenv("IGO_LOWER") == "0" {
+		return chunks, nil, nil // the escape hatch: yaegi alone
+	}
 	var in []lower.Chunk
 	var idx []int
 	for i, c := range chunks {
