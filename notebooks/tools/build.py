@@ -116,7 +116,13 @@ def main() -> None:
         out = NOTEBOOKS / src.name.replace(".go.txt", ".ipynb")
         nb = parse(src)
         if args.execute:
-            secs = execute(nb, out, 1800)
+            try:
+                secs = execute(nb, out, 1800)
+            except Exception:
+                failed = out.with_suffix(".failed.ipynb")
+                nbformat.write(nb, failed)  # what ran, for a look; not a workshop notebook
+                print(f"{out.name}: FAILED, partial run in {failed}", flush=True)
+                raise
             print(f"{out.name}: {secs:.0f} s", flush=True)
         nbformat.validate(nb)
         nbformat.write(nb, out)
