@@ -25,6 +25,25 @@ else
 	echo "up to date"
 fi
 
+# The browser test's npm packages, installed when their lock file changes:
+# playwright-core drives the system's Chromium (no browser is downloaded).
+step "npm ci (tests/e2e)"
+if command -v npm >/dev/null; then
+	npm_stamp=tests/e2e/node_modules/.package-lock.sha256
+	npm_want=$(sha256sum tests/e2e/package-lock.json | cut -d' ' -f1)
+	if [ "$(cat "$npm_stamp" 2>/dev/null)" != "$npm_want" ]; then
+		if (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error); then
+			echo "$npm_want" >"$npm_stamp"
+		else
+			failed+=("npm ci")
+		fi
+	else
+		echo "up to date"
+	fi
+else
+	echo "npm is not installed: the browser test will be skipped"
+fi
+
 # XLA's CPU plugin from the xla-cpu-pjrt wheel, linked under the file name
 # go-xla searches for: the XLA tests (Go and Python) must then pass rather
 # than skip. Nothing in the suite downloads plugins.
