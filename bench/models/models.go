@@ -151,37 +151,50 @@ func ints(n int, modulo uint32) []int32 {
 	return out
 }
 
-// batchFor builds the fixed batch and model function of a benchmark model.
-func batchFor(name string) (*fixedBatch, func(*model.Scope, []*graph.Node) []*graph.Node, error) {
+// batchFor builds the fixed batch of a benchmark model.
+func batchFor(name string) (*fixedBatch, error) {
 	switch name {
 	case "mlp":
 		x := tensors.FromFlatDataAndDimensions(floats(MLPBatch*784), MLPBatch, 784)
 		y := tensors.FromFlatDataAndDimensions(ints(MLPBatch, 10), MLPBatch, 1)
-		return &fixedBatch{x: x, y: y}, mlp, nil
+		return &fixedBatch{x: x, y: y}, nil
 	case "cnn":
 		x := tensors.FromFlatDataAndDimensions(floats(CNNBatch*28*28), CNNBatch, 28, 28, 1)
 		y := tensors.FromFlatDataAndDimensions(ints(CNNBatch, 10), CNNBatch, 1)
-		return &fixedBatch{x: x, y: y}, cnn, nil
+		return &fixedBatch{x: x, y: y}, nil
 	case "transformer":
 		x := tensors.FromFlatDataAndDimensions(ints(TBatch*TSeq, TVocab), TBatch, TSeq)
 		y := tensors.FromFlatDataAndDimensions(ints(TBatch*TSeq, TVocab), TBatch, TSeq, 1)
-		return &fixedBatch{x: x, y: y}, transformer, nil
+		return &fixedBatch{x: x, y: y}, nil
 	}
-	return nil, nil, fmt.Errorf("unknown model %q (mlp, cnn, transformer)", name)
+	return nil, fmt.Errorf("unknown model %q (mlp, cnn, transformer)", name)
+}
+
+// newTrainer names each model function in a call of its own: the
+// interpreter cannot hand an interpreted function around as a value of a
+// function type (reflect.Set fails), only pass it straight to compiled code.
+func newTrainer(backend compute.Backend, store *model.Store, name string) *train.Trainer {
+	adam := optimizer.Adam().Done()
+	switch name {
+	case "mlp":
+		return train.NewTrainer(backend, store, mlp, loss.SparseCategoricalCrossEntropyLogits, adam, nil, nil)
+	case "cnn":
+		return train.NewTrainer(backend, store, cnn, loss.SparseCategoricalCrossEntropyLogits, adam, nil, nil)
+	}
+	return train.NewTrainer(backend, store, transformer, loss.SparseCategoricalCrossEntropyLogits, adam, nil, nil)
 }
 
 // Run trains model name (mlp, cnn or transformer) with Adam on backend:
 // warmup steps first (they include compilation), then steps timed ones. It
 // returns the timed steps per second and the last loss (as printed).
 func Run(backend compute.Backend, name string, warmup, steps int) (stepsPerSecond float64, lastLoss string, err error) {
-	data, modelFn, err := batchFor(name)
+	data, err := batchFor(name)
 	if err != nil {
 		return 0, "", err
 	}
 	store := model.NewStore()
 	store.SetParam(optimizer.ParamLearningRate, 0.001)
-	trainer := train.NewTrainer(backend, store, modelFn, loss.SparseCategoricalCrossEntropyLogits,
-		optimizer.Adam().Done(), nil, nil)
+	trainer := newTrainer(backend, store, name)
 	loop := train.NewLoop(trainer)
 	if _, err := loop.RunSteps(data, warmup); err != nil {
 		return 0, "", err

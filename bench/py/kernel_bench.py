@@ -62,7 +62,8 @@ def run_cell(kc, code: str) -> tuple[float, list[dict]]:
     elapsed = time.perf_counter() - start
     if reply["content"]["status"] != "ok":
         errors = [m["content"] for m in messages if m["msg_type"] == "error"]
-        raise RuntimeError(f"cell failed: {code!r}: {reply['content']} {errors}")
+        detail = [e.get("evalue", "") for e in errors] or [reply["content"].get("evalue", "")]
+        raise RuntimeError(f"cell failed: {code[:80]!r}...: {' '.join(detail)[:2000]}")
     return elapsed, messages
 
 
