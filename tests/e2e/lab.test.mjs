@@ -246,12 +246,18 @@ async function main() {
     // Completion and inspection.
     await addCell(page, 'strings.');
     await page.keyboard.press('Tab');
-    const items = await until('the completion list', async () => {
-      const texts = await page.locator('.jp-Completer .jp-Completer-item').allTextContents();
-      return texts.length ? texts : null;
-    });
+    // The list renders its items in batches: scroll it until ToUpper shows.
+    const items = await until('ToUpper in the completion list', async () => {
+      const list = page.locator('.jp-Completer .jp-Completer-list');
+      if (!(await list.count())) return null;
+      const texts = await list.locator('.jp-Completer-item').allTextContents();
+      if (texts.some((t) => t.includes('ToUpper'))) return texts;
+      await list.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+      return null;
+    }, 20 * SECOND);
+    await page.locator('.jp-Completer-item', { hasText: 'ToUpper' }).first().scrollIntoViewIfNeeded();
     await shot(page, '04-completion');
-    check(items.some((t) => t.includes('ToUpper')), 'Tab after strings. lists ToUpper', `${items.length} items`);
+    check(true, 'Tab after strings. lists ToUpper', `${items.length} items`);
     await page.keyboard.press('Escape');
     await page.keyboard.insertText('ToUpper');
     await page.keyboard.press('Shift+Tab');
