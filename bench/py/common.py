@@ -39,11 +39,21 @@ def batch(name: str) -> tuple[np.ndarray, np.ndarray]:
 
 def args() -> argparse.Namespace:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--models", default="mlp,cnn,transformer")
+    parser.add_argument("--models", default="mlp,cnn,transformer", help="NAME or NAME:WARMUP:STEPS, comma-separated")
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--threads", type=int, default=0, help="0: every core")
     return parser.parse_args()
+
+
+def plan(args: argparse.Namespace) -> list[tuple[str, int, int]]:
+    """(model, warmup steps, timed steps) for each entry of --models."""
+    out = []
+    for entry in args.models.split(","):
+        name, *counts = entry.split(":")
+        warmup, steps = (int(counts[0]), int(counts[1])) if counts else (args.warmup, args.steps)
+        out.append((name, warmup, steps))
+    return out
 
 
 def report(**fields) -> None:

@@ -10,12 +10,13 @@ JUPYTER_PATH must point at the igo kernelspec.
 
 from __future__ import annotations
 
-import argparse
 import json
+import os
 import re
 import sys
 from pathlib import Path
 
+import common
 from kernel_bench import run_cell, start_kernel, stop_kernel
 
 MODELS_GO = Path(__file__).resolve().parent.parent / "models" / "models.go"
@@ -32,18 +33,14 @@ def models_cell() -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--models", default="mlp,cnn,transformer")
-    parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--steps", type=int, default=100)
-    args = parser.parse_args()
+    args = common.args()
     km, kc, _ = start_kernel("igo")
     try:
         run_cell(kc, models_cell())
         run_cell(kc, "benchBackend := compute.MustNew()")
-        for name in args.models.split(","):
+        for name, warmup, steps in common.plan(args):
             code = (
-                f'rate, lastLoss, err := Run(benchBackend, "{name}", {args.warmup}, {args.steps})\n'
+                f'rate, lastLoss, err := Run(benchBackend, "{name}", {warmup}, {steps})\n'
                 "if err != nil {\n\tpanic(err)\n}\n"
                 'fmt.Printf("RESULT %v %s\\n", rate, lastLoss)'
             )
@@ -52,7 +49,7 @@ def main() -> int:
             found = re.search(r"RESULT (\S+) (\S+)", text)
             if not found:
                 raise RuntimeError(f"no result from the igo cell: {text!r}")
-            print(json.dumps({"model": name, "steps_per_s": float(found[1]), "loss": found[2]}), flush=True)
+            print(json.dumps({"model": name, "steps_per_s": float(found[1]), "loss": found[2], "backend": "igo kernel, " + (os.environ.get("GOMLX_BACKEND") or "go")}), flush=True)
     finally:
         stop_kernel(km, kc)
     return 0

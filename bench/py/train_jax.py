@@ -100,7 +100,7 @@ def make_step(name):
 
 def main() -> None:
     args = c.args()
-    for name in args.models.split(","):
+    for name, warmup, steps in c.plan(args):
         x, y = c.batch(name)
         x = jnp.asarray(x if name != "transformer" else x.astype("int32"))
         y = jnp.asarray(y.astype("int32"))
@@ -109,17 +109,17 @@ def main() -> None:
         v = jax.tree.map(jnp.zeros_like, p)
         step = make_step(name)
         t = 0
-        for _ in range(args.warmup):
+        for _ in range(warmup):
             t += 1
             p, m, v, loss = step(p, m, v, float(t), x, y)
         loss.block_until_ready()
         start = time.perf_counter()
-        for _ in range(args.steps):
+        for _ in range(steps):
             t += 1
             p, m, v, loss = step(p, m, v, float(t), x, y)
         loss.block_until_ready()
         elapsed = time.perf_counter() - start
-        c.report(model=name, steps_per_s=args.steps / elapsed, loss=f"{float(loss):.6g}",
+        c.report(model=name, steps_per_s=steps / elapsed, loss=f"{float(loss):.6g}",
                  backend=f"jax {jax.__version__} {jax.devices()[0].platform}")
 
 

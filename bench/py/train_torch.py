@@ -62,7 +62,7 @@ def build(name: str) -> nn.Module:
 def main() -> None:
     args = c.args()
     torch.set_num_threads(args.threads or os.cpu_count())
-    for name in args.models.split(","):
+    for name, warmup, steps in c.plan(args):
         x, y = c.batch(name)
         x, y = torch.from_numpy(x), torch.from_numpy(y)
         if name == "cnn":
@@ -78,13 +78,13 @@ def main() -> None:
             opt.step()
             return loss
 
-        for _ in range(args.warmup):
+        for _ in range(warmup):
             step()
         start = time.perf_counter()
-        for _ in range(args.steps):
+        for _ in range(steps):
             loss = step()
         elapsed = time.perf_counter() - start
-        c.report(model=name, steps_per_s=args.steps / elapsed, loss=f"{loss.item():.6g}",
+        c.report(model=name, steps_per_s=steps / elapsed, loss=f"{loss.item():.6g}",
                  backend=f"torch {torch.__version__} cpu, {torch.get_num_threads()} threads")
 
 
