@@ -316,12 +316,6 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 			} else {
 				v, err = s.it.EvalWithContext(ctx, assemble(group))
 			}
-			if err != nil && group[0].Kind == cell.Stmt && strings.Contains(err.Error(), "definition loop") {
-				// A yaegi bug at the top level (x := y[i] with y from
-				// compiled code): run the statements one by one, defining
-				// variables through a function literal.
-				v, err = s.evalStepwise(ctx, group)
-			}
 			if err != nil {
 				return s.evalError(ctx, err)
 			}
@@ -415,6 +409,12 @@ func (s *goSession) evalStatements(ctx context.Context, group []cell.Chunk) (ref
 			v, err = s.evalStepwise(ctx, group[i:j])
 		case len(group[i].Defines) > 0:
 			v, err = s.it.EvalWithContext(ctx, assemble(group[i:j]))
+			if err != nil && strings.Contains(err.Error(), "definition loop") {
+				// A yaegi bug at the top level (x := y[i] with y from
+				// compiled code; nothing ran): define the variable
+				// through a function literal instead.
+				v, err = s.evalStepwise(ctx, group[i:j])
+			}
 		default:
 			for j < len(group) && len(group[j].Defines) == 0 && !group[j].CommaOK {
 				j++

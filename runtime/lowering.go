@@ -54,6 +54,14 @@ func (s *goSession) lowerCell(chunks []cell.Chunk) ([]cell.Chunk, *lower.Result,
 		}
 	}
 	res, err := s.low.Lower(imports, in)
+	if err != nil && strings.Contains(err.Error(), "is not used") {
+		// A trailing call with a value the checker will not drop (len(x),
+		// a conversion): make it the cell's result explicitly.
+		if k := len(in) - 1; chunks[idx[k]].Expr != nil && !strings.HasPrefix(in[k].Src, resultPrefix) {
+			in[k].Src = resultPrefix + in[k].Src
+			res, err = s.low.Lower(imports, in)
+		}
+	}
 	if err != nil {
 		if !needsLowering(chunks) {
 			return chunks, nil, nil

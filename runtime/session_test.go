@@ -404,3 +404,16 @@ func TestHugeOutputIsTruncated(t *testing.T) {
 		t.Fatalf("the next cell's output is cut too: %q", r.streams)
 	}
 }
+
+func TestEarlierStatementsRunOnce(t *testing.T) {
+	s := newTestSession(t)
+	r, rep := run(t, s, "fmt.Println(\"once\")\nw := strings.Fields(\"a b\")[0]\nw")
+	if rep.Error != nil || r.streams["stdout"] != "once\n" || resultText(t, r) != `"a"` {
+		t.Fatalf("got %q %v %v", r.streams, r.results, rep.Error)
+	}
+	// A variable whose type's package the cells never imported.
+	run(t, s, "x := prep.RandomUniform(1, 0, 1, 4, 3)")
+	if _, rep := run(t, s, "ys := slices.Repeat([]int{1}, 3)\nlen(ys)"); rep.Error != nil {
+		t.Fatalf("a later cell must type-check: %v", rep.Error)
+	}
+}

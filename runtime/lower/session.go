@@ -32,9 +32,10 @@ type Result struct {
 	// -> import path.
 	Imports map[string]string
 
-	decls map[string]string // declaration key -> original source
-	vars  map[string]string // statement variables -> "var x T"
-	known map[string]string // helper instances defined by this cell
+	decls      map[string]string // declaration key -> original source
+	vars       map[string]string // statement variables -> "var x T"
+	varImports map[string]string // import path -> name the var types use
+	known      map[string]string // helper instances defined by this cell
 }
 
 // Session lowers notebook cells, type-checking each against what earlier
@@ -48,11 +49,14 @@ type Session struct {
 	order   []string          // keys in first-declaration order
 	vars    map[string]string
 	helpers map[string]string // helper instances already defined
+	// varImports are the packages the types of vars name (path -> name),
+	// which the cells themselves may never have imported.
+	varImports map[string]string
 }
 
 // NewSession starts an empty session.
 func (l *Lowerer) NewSession() *Session {
-	return &Session{l: l, decls: map[string]string{}, vars: map[string]string{}, helpers: map[string]string{}}
+	return &Session{l: l, decls: map[string]string{}, vars: map[string]string{}, helpers: map[string]string{}, varImports: map[string]string{}}
 }
 
 const cellFuncName = "igo_cell"
@@ -69,6 +73,9 @@ func (s *Session) Lower(imports map[string]string, chunks []Chunk) (*Result, err
 			name = "." // a dot import, keyed ".path" so several fit the map
 		}
 		fmt.Fprintf(&b, "import %s %q\n", name, imports[key])
+	}
+	for _, path := range sortedKeys(s.varImports) {
+		fmt.Fprintf(&b, "import %s %q\n", s.varImports[path], path)
 	}
 	// Earlier declarations, minus those this cell redefines.
 	redefined := map[string]bool{}
@@ -131,7 +138,7 @@ func (s *Session) Lower(imports map[string]string, chunks []Chunk) (*Result, err
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Imports: map[string]string{}, decls: map[string]string{}, vars: map[string]string{}}
+	res := &Result{Imports: map[string]string{}, decls: map[string]string{}, vars: map[string]string{}, varImports: map[string]string{}}
 	// Variables the statements define become session variables.
 	if scope := info.Scopes[cellFn.Type]; scope != nil {
 		lwTypes := s.l.newLowering(fset, f, pkg, info)
@@ -139,6 +146,9 @@ func (s *Session) Lower(imports map[string]string, chunks []Chunk) (*Result, err
 			if v, ok := scope.Lookup(name).(*types.Var); ok && name != "_" {
 				res.vars[name] = "var " + name + " " + lwTypes.typeExpr(v.Type())
 			}
+		}
+		for path, name := range lwTypes.addImports {
+			res.varImports[path] = name
 		}
 	}
 	for _, c := range chunks {
@@ -217,6 +227,9 @@ func (s *Session) Commit(r *Result) {
 	}
 	for k, v := range r.known {
 		s.helpers[k] = v
+	}
+	for path, name := range r.varImports {
+		s.varImports[path] = name
 	}
 }
 
