@@ -171,10 +171,19 @@ async function runAll(page, watch = () => {}) {
   }, RUN_ALL_TIMEOUT, 100);
 }
 
-async function save(page) {
+// lastModified asks the server when a file was last written.
+async function lastModified(name) {
+  const url = `${labURL}/api/contents/${encodeURIComponent(name)}?content=0&token=${encodeURIComponent(token)}`;
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`FAIL ${url}: ${res.status}`);
+  return (await res.json()).last_modified;
+}
+
+// save saves the notebook and waits until the server has written it.
+async function save(page, name) {
+  const before = await lastModified(name);
   await page.keyboard.press('Control+s');
-  await until('the notebook to be saved', () =>
-    page.evaluate(() => !document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-mod-dirty')), STEP_TIMEOUT);
+  await until(`${name} to be saved`, async () => (await lastModified(name)) !== before, STEP_TIMEOUT, 250);
 }
 
 // addCell appends a code cell holding source, leaving it in edit mode with
@@ -241,7 +250,7 @@ async function main() {
     check(live.length >= 2, 'the training plot changed while training ran', `${live.length} distinct drawings`);
     check(trainCell.plots > 0, 'a final training plot remains');
     check(final.cells.some((c) => c.text.includes('all cells ran, answer is 42')), 'the last cell printed its line');
-    await save(page);
+    await save(page, notebook);
 
     // Completion and inspection.
     await addCell(page, 'strings.');
@@ -305,7 +314,7 @@ async function main() {
     for (const extra of extraNotebooks) {
       await openNotebook(page, extra);
       await runAll(page);
-      await save(page);
+      await save(page, extra);
       await shot(page, `08-${path.basename(extra, '.ipynb')}`);
       check(true, `ran and saved ${extra}`);
     }
