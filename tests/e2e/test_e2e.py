@@ -6,7 +6,8 @@ The browser test starts JupyterLab on loopback with the kernel under test
 which drives the system's Chromium with playwright-core. Screenshots go to
 tests/e2e/artifacts/ (or IGO_E2E_ARTIFACTS). It needs node, the npm
 packages of this folder (`npm ci`) and /usr/bin/chromium: .ci/run and
-tests/run_all.sh install them; without them the browser test is skipped."""
+tests/run_all.sh install them; without them the browser test is skipped,
+or fails where IGO_E2E_REQUIRED=1 (as .ci/run sets)."""
 
 from __future__ import annotations
 
@@ -161,6 +162,8 @@ def browser_ready() -> str | None:
 @pytest.mark.timeout(BROWSER_TIMEOUT + 60)
 def test_jupyterlab_in_chromium(lab):
     if why := browser_ready():
+        if os.environ.get("IGO_E2E_REQUIRED") == "1":
+            pytest.fail(why)
         pytest.skip(why)
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     env = dict(os.environ, IGO_LAB_URL=lab["url"], IGO_LAB_TOKEN=lab["token"], IGO_NOTEBOOK=NOTEBOOK.name,
