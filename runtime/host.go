@@ -391,6 +391,13 @@ func describeExit(err error, stderr string) string {
 	if strings.Contains(stderr, "fatal error: all goroutines are asleep - deadlock!") {
 		return "the Go worker stopped: all goroutines are asleep (deadlock)"
 	}
+	if i := strings.LastIndex(stderr, "fatal error: "); i >= 0 {
+		line := stderr[i:]
+		if j := strings.IndexByte(line, '\n'); j >= 0 {
+			line = line[:j]
+		}
+		return "the Go worker crashed: " + line
+	}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		if st, ok := ee.Sys().(syscall.WaitStatus); ok && st.Signaled() {

@@ -53,17 +53,18 @@ func (s *goSession) lowerCell(chunks []cell.Chunk) ([]cell.Chunk, *lower.Result,
 			imports[name] = path
 		}
 	}
-	res, err := s.low.Lower(imports, in)
+	res, err := s.lowerSafely(imports, in)
 	if err != nil && strings.Contains(err.Error(), "is not used") {
 		// A trailing call with a value the checker will not drop (len(x),
 		// a conversion): make it the cell's result explicitly.
 		if k := len(in) - 1; chunks[idx[k]].Expr != nil && !strings.HasPrefix(in[k].Src, resultPrefix) {
 			in[k].Src = resultPrefix + in[k].Src
-			res, err = s.low.Lower(imports, in)
+			res, err = s.lowerSafely(imports, in)
 		}
 	}
+	var lp *lowerPanic
 	if err != nil {
-		if !needsLowering(chunks) {
+		if !needsLowering(chunks) || errors.As(err, &lp) {
 			return chunks, nil, nil
 		}
 		return nil, nil, loweringError(err)
@@ -104,6 +105,24 @@ func (s *goSession) lowerCell(chunks []cell.Chunk) ([]cell.Chunk, *lower.Result,
 	}
 	out = append(out, chunks[next:]...)
 	return out, res, nil
+}
+
+// lowerSafely runs the lowering; a panic in it is an internal error that
+// must not cost the session (the cell then runs as written).
+func (s *goSession) lowerSafely(imports map[string]string, in []lower.Chunk) (res *lower.Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, &lowerPanic{r}
+		}
+	}()
+	return s.low.Lower(imports, in)
+}
+
+// lowerPanic is a panic inside the lowering.
+type lowerPanic struct{ v any }
+
+func (p *lowerPanic) Error() string {
+	return fmt.Sprintf("internal error in IGo's type checker: %v", p.v)
 }
 
 // resultPrefix makes a trailing expression a statement for the checker.

@@ -419,14 +419,12 @@ def test_interrupt_stops_a_long_training_loop(kernel):
 # --- kernel bugs found writing these tests (smallest cells; strict xfails) --
 
 
-@pytest.mark.xfail(strict=True, reason="indexing a compiled call's result reruns the cell's earlier statements")
 def test_indexing_a_call_result_runs_earlier_statements_once(kernel):
     _, kc = kernel
     cell = ok(kc, 'fmt.Println("once")\ns := strings.Fields("a b")[0]\ns')
     assert cell.stdout.count("once") == 1, cell.describe()
 
 
-@pytest.mark.xfail(strict=True, reason="after a variable whose type's package was never imported, some cells fail: undefined: igo_tensors")
 def test_argmax_of_a_tensor_whose_package_was_not_imported(kernel):
     _, kc = kernel
     ok(kc, "x := prep.RandomUniform(1, 0, 1, 4, 3)")
@@ -434,7 +432,6 @@ def test_argmax_of_a_tensor_whose_package_was_not_imported(kernel):
     assert cell.stdout == "4 <nil>\n", cell.describe()
 
 
-@pytest.mark.xfail(strict=True, reason="after a variable whose type's package was never imported, lowered cells fail: undefined: igo_dataset")
 def test_generic_call_after_a_dataset_variable(kernel):
     _, kc = kernel
     ok(kc, 'd, _ := prep.InMemory(compute.MustNew(), "d", prep.RandomUniform(1, 0, 1, 4, 2), nil, 2, false, false, 0)')

@@ -19,24 +19,26 @@ import (
 // or export data needed at run time. Packages written in Go source (our
 // generic standard library) take precedence over the tables.
 type tableImporter struct {
-	mu      sync.Mutex
-	tables  map[string]map[string]reflect.Value // import path -> symbols
-	names   map[string]string                   // import path -> package name
-	pkgs    map[string]*types.Package
-	named   map[reflect.Type]*types.Named
-	sources map[string]*types.Package // source packages, by import path
-	srcErr  map[string]error
-	srcFn   func(path string) (*types.Package, error)
+	mu       sync.Mutex
+	tables   map[string]map[string]reflect.Value // import path -> symbols
+	names    map[string]string                   // import path -> package name
+	pkgs     map[string]*types.Package
+	named    map[reflect.Type]*types.Named
+	building map[reflect.Type]bool     // generic instances being built (cycles)
+	sources  map[string]*types.Package // source packages, by import path
+	srcErr   map[string]error
+	srcFn    func(path string) (*types.Package, error)
 }
 
 func newTableImporter(tables []interp.Exports) *tableImporter {
 	im := &tableImporter{
-		tables:  map[string]map[string]reflect.Value{},
-		names:   map[string]string{},
-		pkgs:    map[string]*types.Package{},
-		named:   map[reflect.Type]*types.Named{},
-		sources: map[string]*types.Package{},
-		srcErr:  map[string]error{},
+		tables:   map[string]map[string]reflect.Value{},
+		names:    map[string]string{},
+		pkgs:     map[string]*types.Package{},
+		named:    map[reflect.Type]*types.Named{},
+		building: map[reflect.Type]bool{},
+		sources:  map[string]*types.Package{},
+		srcErr:   map[string]error{},
 	}
 	for _, t := range tables {
 		for key, syms := range t {
@@ -232,6 +234,25 @@ func (im *tableImporter) typ(t reflect.Type) types.Type {
 			im.addMethods(n, t)
 		}
 		return n
+	}
+	if t.Name() != "" && t.PkgPath() != "" {
+		// An instance of a generic type: its structure may refer to
+		// itself (a list node's *node[T]), so it is built once, under a
+		// named placeholder that breaks the cycle.
+		if n := im.named[t]; n != nil {
+			if im.building[t] {
+				return n // a reference to itself, while it is being built
+			}
+			return n.Underlying()
+		}
+		obj := types.NewTypeName(token.NoPos, im.pkg(t.PkgPath()), t.Name(), nil)
+		n := types.NewNamed(obj, types.NewStruct(nil, nil), nil)
+		im.named[t] = n
+		im.building[t] = true
+		u := im.structure(t)
+		delete(im.building, t)
+		n.SetUnderlying(u)
+		return u
 	}
 	return im.structure(t)
 }
