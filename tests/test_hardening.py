@@ -489,11 +489,6 @@ def test_memory_limit(igo: IGo):
         assert "ok" in ok(kc, 'fmt.Println("ok")').stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cell.Split rescans all Go source gathered so far at every line (quadratic): "
-    "is_complete of a 40,000-line cell takes minutes, and holds the shell meanwhile",
-)
 def test_huge_cell_is_complete_answered(kernel):
     km, kc = kernel
     code = "x := 0\n" + "x++\n" * 40_000
