@@ -356,8 +356,8 @@ func (s *goSession) instantiate(chunks []cell.Chunk) *session.Error {
 			if path == "" || !s.pkgPaths[path] {
 				continue // not a compiled package: an interpreted generic or an index
 			}
-			if _, plain := s.it.Symbols(path)[path][in.Name]; plain {
-				continue // an ordinary symbol: indexing its value
+			if sym, plain := s.it.Symbols(path)[path][in.Name]; plain && sym.Kind() != reflect.Func {
+				continue // a variable: indexing its value
 			}
 			typeArg := in.TypeArg
 			if dot := strings.LastIndex(typeArg, "."); dot > 0 {

@@ -178,6 +178,9 @@ func loweringError(err error) *session.Error {
 
 func positioned(e *lower.Error) string {
 	if e.Pos.IsValid() && e.Pos.Filename == "cell" {
+		if e.Pos.Column == 0 { // line directives carry no column
+			return fmt.Sprintf("line %d: %s", e.Pos.Line, e.Msg)
+		}
 		return fmt.Sprintf("line %d, column %d: %s", e.Pos.Line, e.Pos.Column, e.Msg)
 	}
 	return e.Error()

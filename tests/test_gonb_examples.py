@@ -17,6 +17,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import os
+
 import pytest
 
 from igo_client import KERNEL_NAME, REPO, ok, run
@@ -32,11 +34,15 @@ DOT_IMPORT = "dot imports (import . \"pkg\") leave the package's names undefined
 NO_EXAMPLES_PKG = "package github.com/gomlx/gomlx/examples/... is not built into igo"
 
 
+# Notebooks whose ops GoMLX's Go backend lacks (FFT): they run on XLA's CPU
+# plugin, which tests/run_all.sh installs (PJRT_PLUGIN_LIBRARY_PATH).
+NEEDS_XLA = {"examples/fft/fft.ipynb"}
+
 # Notebooks that need no download and run in well under a minute each here,
 # with the cells whose flags the notebook itself offers made smaller
 # (cell index -> new source), and the gaps that stop them today.
 SELECTED = {
-    "examples/fft/fft.ipynb": ({}, [DOT_IMPORT]),
+    "examples/fft/fft.ipynb": ({}, []),
     "examples/discretekan/discrete-kan.ipynb": ({}, [DOT_IMPORT, NO_EXAMPLES_PKG]),
 }
 
@@ -71,6 +77,13 @@ def selected_params() -> list:
 def test_gonb_notebook_runs_without_errors(name, gonb_notebooks, monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path))  # notebooks write under ~/work
     monkeypatch.setenv("GOMLX_BACKEND", "go")
+    if name in NEEDS_XLA:
+        if not os.environ.get("PJRT_PLUGIN_LIBRARY_PATH"):
+            if os.environ.get("IGO_TEST_XLA") == "required":
+                pytest.fail("IGO_TEST_XLA=required but PJRT_PLUGIN_LIBRARY_PATH is not set")
+            pytest.skip("needs XLA's CPU plugin (tests/run_all.sh installs xla-cpu-pjrt)")
+        monkeypatch.setenv("GOMLX_BACKEND", "xla:cpu")
+        monkeypatch.setenv("GOMLX_NO_AUTO_INSTALL", "1")
     cells, _ = SELECTED[name]
     nb, stopped = notebooks.execute(gonb_notebooks[name], KERNEL_NAME, CELL_TIMEOUT, allow_errors=True, set_cells=cells)
     assert stopped is None, stopped

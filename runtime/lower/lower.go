@@ -89,6 +89,7 @@ func Program(filename, src string) (string, error) {
 type Error struct {
 	Pos token.Position
 	Msg string
+	pos token.Pos // in the checked file, for repairs
 }
 
 func (e *Error) Error() string {

@@ -9,6 +9,7 @@ import (
 	"go/printer"
 	"go/token"
 	"go/types"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -65,6 +66,22 @@ const cellFuncName = "igo_cell"
 // (local name -> import path): the session's and the cell's own. Errors
 // are *Error values (or Errors) with positions "cell:LINE:COL".
 func (s *Session) Lower(imports map[string]string, chunks []Chunk) (*Result, error) {
+	// Shims of compiled generic functions return any where the generic
+	// returned T (must.M1, model.GetParamOr, ...): where the checker wants
+	// a T, the needed type assertion is written in and the cell checked
+	// again.
+	for try := 0; ; try++ {
+		res, fixed, err := s.lower(imports, chunks, try < 3)
+		if fixed == nil {
+			return res, err
+		}
+		chunks = fixed
+	}
+}
+
+// lower is one attempt of Lower; with fix set, a failed check that type
+// assertions would mend returns the mended chunks instead.
+func (s *Session) lower(imports map[string]string, chunks []Chunk, fix bool) (*Result, []Chunk, error) {
 	var b strings.Builder
 	b.WriteString("package main\n")
 	for _, key := range sortedKeys(imports) {
@@ -112,7 +129,7 @@ func (s *Session) Lower(imports map[string]string, chunks []Chunk) (*Result, err
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "cell", b.String(), parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	f.Comments = nil
 	// Where each chunk's nodes are: decls of this cell are the last ones
@@ -132,11 +149,16 @@ func (s *Session) Lower(imports map[string]string, chunks []Chunk) (*Result, err
 	}
 	firstCellDecl := len(f.Decls) - 1 - nDecls
 	if firstCellDecl < 0 || len(cellFn.Body.List) != nStmts {
-		return nil, errors.New("lower: the cell's chunks do not parse as given")
+		return nil, nil, errors.New("lower: the cell's chunks do not parse as given")
 	}
 	pkg, info, err := s.l.checkCell(fset, f)
 	if err != nil {
-		return nil, err
+		if fix {
+			if mended := assertAny(fset, f, chunks, err); mended != nil {
+				return nil, mended, err
+			}
+		}
+		return nil, nil, err
 	}
 	res := &Result{Imports: map[string]string{}, decls: map[string]string{}, vars: map[string]string{}, varImports: map[string]string{}}
 	// Variables the statements define become session variables.
@@ -179,7 +201,7 @@ func (s *Session) Lower(imports map[string]string, chunks []Chunk) (*Result, err
 	}
 	lw.rewrite(cellFn)
 	if len(lw.errs) > 0 {
-		return nil, lw.errs
+		return nil, nil, lw.errs
 	}
 	var hb strings.Builder
 	for _, d := range lw.newDecls {
@@ -201,7 +223,7 @@ func (s *Session) Lower(imports map[string]string, chunks []Chunk) (*Result, err
 		}
 		res.Chunks = append(res.Chunks, strings.Join(parts, "\n"))
 	}
-	return res, nil
+	return res, nil, nil
 }
 
 // Commit records a cell the interpreter ran successfully.
@@ -248,7 +270,7 @@ func (l *Lowerer) checkCell(fset *token.FileSet, f *ast.File) (*types.Package, *
 		Error: func(err error) {
 			var te types.Error
 			if errors.As(err, &te) && !te.Soft && len(errs) < 10 {
-				errs = append(errs, &Error{Pos: te.Fset.Position(te.Pos), Msg: te.Msg})
+				errs = append(errs, &Error{Pos: te.Fset.Position(te.Pos), Msg: te.Msg, pos: te.Pos})
 			}
 		},
 	}
@@ -330,4 +352,70 @@ func nodeText(fset *token.FileSet, n ast.Node) string {
 		return fmt.Sprintf("/* %v */", err)
 	}
 	return buf.String()
+}
+
+// needAssertion matches the checker's complaint about an any where a T is
+// wanted.
+var needAssertion = regexp.MustCompile(`^cannot use .* \(value of (?:interface )?type (?:interface\{\}|any)\) as (.+) value in .*: need type assertion$`)
+
+// assertAny writes ".(T)" after each call the checker says yields any
+// where a T is wanted; nil when no error is of that kind.
+func assertAny(fset *token.FileSet, f *ast.File, chunks []Chunk, err error) []Chunk {
+	var es Errors
+	if !errors.As(err, &es) {
+		return nil
+	}
+	type edit struct {
+		chunk, offset int
+		text          string
+	}
+	var edits []edit
+	for _, e := range es {
+		m := needAssertion.FindStringSubmatch(e.Msg)
+		if m == nil || !e.pos.IsValid() {
+			continue
+		}
+		var call ast.Expr
+		ast.Inspect(f, func(n ast.Node) bool {
+			if c, ok := n.(*ast.CallExpr); ok && c.Pos() == e.pos && (call == nil || c.End() > call.End()) {
+				call = c
+			}
+			return true
+		})
+		if call == nil {
+			continue
+		}
+		end := fset.Position(call.End())
+		if end.Filename != "cell" {
+			continue
+		}
+		// "//line cell:N" directives carry no column: take the file's own.
+		end.Column = fset.PositionFor(call.End(), false).Column
+		for i, c := range chunks {
+			lines := strings.SplitAfter(c.Src, "\n")
+			if end.Line < c.Line || end.Line >= c.Line+len(lines) {
+				continue
+			}
+			off := 0
+			for _, l := range lines[:end.Line-c.Line] {
+				off += len(l)
+			}
+			off += end.Column - 1
+			if off <= len(c.Src) {
+				edits = append(edits, edit{i, off, ".(" + m[1] + ")"})
+			}
+			break
+		}
+	}
+	if len(edits) == 0 {
+		return nil
+	}
+	out := append([]Chunk(nil), chunks...)
+	// Later offsets first, so earlier ones stay valid.
+	sort.Slice(edits, func(i, j int) bool { return edits[i].offset > edits[j].offset })
+	for _, e := range edits {
+		src := out[e.chunk].Src
+		out[e.chunk].Src = src[:e.offset] + e.text + src[e.offset:]
+	}
+	return out
 }
