@@ -449,7 +449,12 @@ func (s *goSession) evalInFunction(ctx context.Context, group []cell.Chunk) (ref
 	if results == 0 {
 		last.Expr = nil // a call without results: nothing to show
 	}
-	if last.Expr != nil && isCall && results != 1 && !last.HasFuncLit {
+	if isCall && results != 1 && last.HasFuncLit {
+		// Several (or unknown) results and a closure to keep off the
+		// global frame: run it in the function, showing nothing.
+		last.Expr = nil
+	}
+	if last.Expr != nil && isCall && results != 1 {
 		// A call may return several values, which yaegi does not refuse
 		// in "return f()" from a function returning one (it fails when
 		// run): leave such a call at the top level.

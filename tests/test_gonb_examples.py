@@ -236,7 +236,7 @@ GAP_CELLS = {
 
 # Cells of GoMLX's notebooks that IGo got wrong once: each must keep running
 # and print what Go prints.
-FIXED_CELLS = {name: GAP_CELLS.pop(name) for name in ["dot-import", "comma-ok-in-loop", "comma-ok-if"]}
+FIXED_CELLS = {name: GAP_CELLS.pop(name) for name in ["dot-import", "two-dot-imports", "comma-ok-in-loop", "comma-ok-if"]}
 
 
 @pytest.mark.parametrize("gap", list(FIXED_CELLS))
