@@ -236,7 +236,7 @@ GAP_CELLS = {
 
 # Cells of GoMLX's notebooks that IGo got wrong once: each must keep running
 # and print what Go prints.
-FIXED_CELLS = {name: GAP_CELLS.pop(name) for name in ["dot-import", "two-dot-imports", "comma-ok-in-loop", "comma-ok-if"]}
+FIXED_CELLS = GAP_CELLS
 
 
 @pytest.mark.parametrize("gap", list(FIXED_CELLS))
@@ -246,11 +246,3 @@ def test_notebook_forms_igo_once_got_wrong(kernel, gap):
     cell = ok(kc, code)
     assert cell.stdout == want, cell.describe()
 
-
-@pytest.mark.xfail(strict=True, reason="IGo gaps listed in tests/gonb/REPORT.md")
-@pytest.mark.parametrize("gap", list(GAP_CELLS))
-def test_notebook_forms_igo_gets_wrong_today(kernel, gap):
-    _, kc = kernel
-    code, want = GAP_CELLS[gap]
-    cell = ok(kc, code)
-    assert cell.stdout == want, cell.describe()

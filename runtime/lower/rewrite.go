@@ -3,6 +3,7 @@ package lower
 import (
 	"go/ast"
 	"go/constant"
+	"go/parser"
 	"go/token"
 	"go/types"
 	"strconv"
@@ -60,6 +61,8 @@ func (lw *lowering) rewrite(root ast.Node) {
 			}
 		case *ast.CallExpr:
 			if e := lw.builtinCall(n); e != nil {
+				c.Replace(e)
+			} else if e := lw.spreadTupleArg(n); e != nil {
 				c.Replace(e)
 			}
 		case *ast.ExprStmt:
@@ -359,4 +362,70 @@ func replaceIdent(n ast.Node, name string, e ast.Expr) {
 		}
 		return true
 	})
+}
+
+// spreadTupleArg rewrites f[T](g()), a generic call whose one argument is a
+// call with several results, into a function literal that names them
+// first: yaegi cannot pass a tuple on to a generic function
+// (must(strconv.Atoi("3")) fails with "constant definition loop").
+func (lw *lowering) spreadTupleArg(call *ast.CallExpr) ast.Expr {
+	switch call.Fun.(type) {
+	case *ast.IndexExpr, *ast.IndexListExpr:
+	default:
+		return nil
+	}
+	if len(call.Args) != 1 || call.Ellipsis.IsValid() {
+		return nil
+	}
+	tv, ok := lw.info.Types[call.Args[0]]
+	if !ok {
+		return nil
+	}
+	tuple, ok := tv.Type.(*types.Tuple)
+	if !ok || tuple.Len() < 2 {
+		return nil
+	}
+	var names []string
+	for i := 0; i < tuple.Len(); i++ {
+		names = append(names, lw.tmp("arg"))
+	}
+	results := ""
+	if rt, ok := lw.info.Types[call]; ok {
+		switch t := rt.Type.(type) {
+		case *types.Tuple:
+			var parts []string
+			for i := 0; i < t.Len(); i++ {
+				parts = append(parts, lw.typeExpr(t.At(i).Type()))
+			}
+			if len(parts) > 0 {
+				results = "(" + strings.Join(parts, ", ") + ")"
+			}
+		default:
+			if t != nil {
+				results = lw.typeExpr(t)
+			}
+		}
+	}
+	inner := &ast.CallExpr{Fun: call.Fun, Lparen: call.Lparen, Rparen: call.Rparen}
+	for _, n := range names {
+		inner.Args = append(inner.Args, ast.NewIdent(n))
+	}
+	lhs := make([]ast.Expr, len(names))
+	for i, n := range names {
+		lhs[i] = ast.NewIdent(n)
+	}
+	body := []ast.Stmt{&ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: []ast.Expr{call.Args[0]}}}
+	if results == "" {
+		body = append(body, &ast.ExprStmt{X: inner})
+	} else {
+		body = append(body, &ast.ReturnStmt{Results: []ast.Expr{inner}})
+	}
+	ft, err := parser.ParseExpr("func() " + results + " {}")
+	if err != nil {
+		return nil
+	}
+	lit := ft.(*ast.FuncLit)
+	clearPos(lit.Type)
+	lit.Body = &ast.BlockStmt{List: body}
+	return &ast.CallExpr{Fun: lit}
 }
