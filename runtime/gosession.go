@@ -565,7 +565,7 @@ func assemble(chunks []cell.Chunk) string {
 func (s *goSession) importAll(ctx context.Context, chunks []cell.Chunk) *session.Error {
 	declared := map[string]bool{}
 	for _, c := range chunks {
-		for _, n := range c.Names {
+		for _, n := range append(c.Names, c.Defines...) {
 			declared[n] = true
 		}
 	}
@@ -579,7 +579,7 @@ func (s *goSession) importAll(ctx context.Context, chunks []cell.Chunk) *session
 	globals := s.globals()
 	for _, c := range chunks {
 		for _, root := range c.Roots {
-			if declared[root] || s.imported[root] != "" {
+			if declared[root] || s.imported[root] != "" || s.known[root] {
 				continue
 			}
 			if _, ok := globals[root]; ok {

@@ -92,6 +92,9 @@ func (s *Session) lower(imports map[string]string, chunks []Chunk, fix bool) (*R
 		fmt.Fprintf(&b, "import %s %q\n", name, imports[key])
 	}
 	for _, path := range sortedKeys(s.varImports) {
+		if imports[s.varImports[path]] == path {
+			continue // the cell runner imported it under that name already
+		}
 		fmt.Fprintf(&b, "import %s %q\n", s.varImports[path], path)
 	}
 	// Earlier declarations, minus those this cell redefines.
@@ -208,7 +211,7 @@ func (s *Session) lower(imports map[string]string, chunks []Chunk, fix bool) (*R
 		hb.WriteString(nodeText(fset, d) + "\n")
 	}
 	res.Helpers = hb.String()
-	for name, path := range lw.addImports {
+	for path, name := range lw.addImports {
 		res.Imports[name] = path
 	}
 	res.known = lw.known
