@@ -8,6 +8,7 @@ import (
 	"go/scanner"
 	"go/types"
 	"io"
+	"log"
 	"os"
 	"os/exec"
 	"reflect"
@@ -150,7 +151,13 @@ func (s *goSession) reset() {
 	extraMu.Unlock()
 	// os.Exit must not end the worker: it becomes a panic the cell reports.
 	tables = append(tables, interp.Exports{
-		"os/os":     {"Exit": reflect.ValueOf(func(code int) { panic(exitCode(code)) })},
+		"os/os": {"Exit": reflect.ValueOf(func(code int) { panic(exitCode(code)) })},
+		// log.Fatal would end the worker: it fails the cell instead.
+		"log/log": {
+			"Fatal":   reflect.ValueOf(log.Panic),
+			"Fatalf":  reflect.ValueOf(log.Panicf),
+			"Fatalln": reflect.ValueOf(log.Panicln),
+		},
 		"igo/rt/rt": {"GoroutinePanic": reflect.ValueOf(s.goroutinePanic)},
 		"flag/flag": redefinableFlags(),
 	})

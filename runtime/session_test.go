@@ -417,3 +417,15 @@ func TestEarlierStatementsRunOnce(t *testing.T) {
 		t.Fatalf("a later cell must type-check: %v", rep.Error)
 	}
 }
+
+func TestLogFatalFailsTheCellOnly(t *testing.T) {
+	s := newTestSession(t)
+	run(t, s, "kept := 1")
+	_, rep := run(t, s, "log.Fatalf(\"bad %d\", 7)")
+	if rep.Error == nil || !strings.Contains(rep.Error.Value, "bad 7") || rep.Error.Name == "WorkerDied" {
+		t.Fatalf("log.Fatalf: %+v", rep.Error)
+	}
+	if r, rep := run(t, s, "kept"); rep.Error != nil || resultText(t, r) != "1" {
+		t.Fatalf("state lost: %v", rep.Error)
+	}
+}
