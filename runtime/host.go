@@ -59,11 +59,14 @@ func NewSession(opts Options) (*Session, error) {
 		opts.Log = os.Stderr
 	}
 	s := &Session{opts: opts, interrupts: make(chan struct{}, 1)}
-	w, err := s.start()
-	if err != nil {
-		return nil, err
-	}
-	s.w = w
+	// The worker loads its symbol tables while the kernel answers its
+	// first messages: a client sees the kernel ready sooner, and the first
+	// request that needs the worker waits for it (worker holds s.mu).
+	go func() {
+		if _, err := s.worker(); err != nil {
+			fmt.Fprintf(s.opts.Log, "igo: %v\n", err)
+		}
+	}()
 	return s, nil
 }
 
