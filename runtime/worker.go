@@ -61,6 +61,8 @@ type worker struct {
 	inputs     chan request       // input replies for the running cell
 	allowStdin bool
 
+	gonb *gonbpipe.Server // GoNB's display pipes, served in process
+
 	// The prompt of the next stdin read, set by gonbui.RequestInput.
 	nextPrompt   string
 	nextPassword bool
@@ -185,6 +187,7 @@ func (w *worker) serveGoNB(pub display.Publisher) {
 		return
 	}
 	srv.SetStdin(io.Discard)
+	w.gonb = srv
 	if err := srv.InstallInProcess(); err != nil {
 		fmt.Fprintf(os.Stderr, "igo: GoNB display pipes are unavailable: %v\n", err)
 	}
@@ -207,7 +210,9 @@ func syncGoNB() {
 // finish ends an execute request: user expressions, the sync markers, and
 // the done event.
 func (w *worker) finish(req request, ev event) {
-	syncGoNB()
+	if w.gonb != nil && w.gonb.Connected() {
+		syncGoNB()
+	}
 	if len(req.UserExpressions) > 0 {
 		ev.UserExpressions = w.sess.userExpressions(req.UserExpressions)
 	}

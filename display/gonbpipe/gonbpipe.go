@@ -116,6 +116,14 @@ func (s *Server) SetStdin(w io.Writer) {
 	s.stdin = w
 }
 
+// Connected reports whether a program has opened the pipes: until then
+// there is nothing to wait for (gonbui.Sync would open them for nothing).
+func (s *Server) Connected() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.files) > 0
+}
+
 // isClosed reports whether Close was called.
 func (s *Server) isClosed() bool {
 	s.mu.Lock()
