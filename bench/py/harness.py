@@ -133,29 +133,38 @@ def make_png(path: Path) -> None:
 
 
 def training_part(work: Path, env: dict, quick: bool) -> dict:
+    rounds = 1 if quick else 2
     go_steps = QUICK_GO_STEPS if quick else GO_STEPS
     fast = QUICK_FAST_STEPS if quick else FAST_STEPS
     # The default parallel op scheduling of the Go backend deadlocked on the
     # transformer here (see RESULTS.md): every Go-backend run uses sequential ops.
     go_env = env | {"GOMLX_BACKEND": "go:ops_sequential", "GOMLX_NO_AUTO_INSTALL": "1"}
-    columns = {}
-    rows, err = run_json([str(work / "bin" / "train"), "-models", spec(go_steps)], go_env, 1800)
-    columns["native Go (Go backend)"] = (rows, err)
-    rows, err = run_json([PY, "igo_train.py", "--models", spec(go_steps)], go_env, 1800)
-    columns["igo kernel (Go backend)"] = (rows, err)
-    rows, err = run_json([PY, "train_torch.py", "--models", spec(fast)], env, 1800)
-    columns["PyTorch CPU"] = (rows, err)
-    rows, err = run_json([PY, "train_jax.py", "--models", spec(fast)], env, 1800)
-    columns["JAX CPU"] = (rows, err)
     config, why = xla_plugin()
+    xla_env = env | {"GOMLX_BACKEND": config, "GOMLX_NO_AUTO_INSTALL": "1"}
+    runs = {
+        "native Go (Go backend)": ([str(work / "bin" / "train"), "-models", spec(go_steps)], go_env),
+        "igo kernel (Go backend)": ([PY, "igo_train.py", "--models", spec(go_steps)], go_env),
+        "PyTorch CPU": ([PY, "train_torch.py", "--models", spec(fast)], env),
+        "JAX CPU": ([PY, "train_jax.py", "--models", spec(fast)], env),
+    }
     if config:
-        xla_env = env | {"GOMLX_BACKEND": config, "GOMLX_NO_AUTO_INSTALL": "1"}
-        columns["native Go (xla:cpu)"] = run_json([str(work / "bin" / "train"), "-models", spec(fast)], xla_env, 1800)
-        columns["igo kernel (xla:cpu)"] = run_json([PY, "igo_train.py", "--models", spec(fast)], xla_env, 1800)
-    else:
+        runs["native Go (xla:cpu)"] = ([str(work / "bin" / "train"), "-models", spec(fast)], xla_env)
+        runs["igo kernel (xla:cpu)"] = ([PY, "igo_train.py", "--models", spec(fast)], xla_env)
+    columns = {name: ([], "") for name in runs}
+    if not config:
         columns["xla:cpu"] = ([], "not available: " + why)
+    # Rounds go through every column in turn, and each column keeps its best
+    # steps/s per model: other load on a shared machine only ever slows a run.
+    for _ in range(rounds):
+        for name, (cmd, run_env) in runs.items():
+            rows, err = run_json(cmd, run_env, 1800)
+            best = {row["model"]: row for row in columns[name][0]}
+            for row in rows:
+                if row["model"] not in best or row["steps_per_s"] > best[row["model"]]["steps_per_s"]:
+                    best[row["model"]] = row
+            columns[name] = (list(best.values()), err or columns[name][1])
     return {"models": list(go_steps), "columns": {k: {"rows": r, "error": e} for k, (r, e) in columns.items()},
-            "go_steps": go_steps, "fast_steps": fast}
+            "go_steps": go_steps, "fast_steps": fast, "rounds": rounds}
 
 
 def data_part(work: Path, env: dict, quick: bool) -> dict:
@@ -181,7 +190,8 @@ def main() -> int:
     env = dict(os.environ)
     env["PATH"] = f"{work / 'bin'}:{Path(PY).parent}:{env['PATH']}"
     env["JUPYTER_PATH"] = str(work / "jupyter" / "share" / "jupyter")
-    env["PYTHONPATH"] = str(HERE)
+    # No PYTHONPATH: scripts find their neighbours on their own, and with it
+    # set PyTorch ran 40x slower here (not understood).
     env.pop("GOMLX_BACKEND", None)
     started = time.time()
     results = {"machine": machine(), "quick": args.quick}

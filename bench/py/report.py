@@ -43,6 +43,7 @@ KERNEL_ROWS = [
     ("first cell (ms)", "first_cell_s", None),
     ("trivial cell round trip, median (ms)", "trivial_median_ms", "{:.2f}"),
     ("trivial cell round trip, p90 (ms)", "trivial_p90_ms", "{:.2f}"),
+    ("jupyter_client's own CPU per trivial cell (ms)", "client_cpu_ms_per_cell", "{:.2f}"),
     ("cell printing 10,000 lines (ms, median)", "print10k_median_ms", "{:.1f}"),
     ("display of a 1 MB PNG (ms, median)", "png1mb_median_ms", "{:.1f}"),
     ("idle RSS, kernel and its processes (MiB)", "idle_rss_mb", "{:.0f}"),
@@ -89,7 +90,8 @@ def training_table(t: dict, targets: list) -> list[str]:
     for c, v in cols.items():
         if v["error"]:
             out.append(f"- {c}: `{v['error']}`")
-    out += ["", "| model | igo ÷ native (Go backend) | Go backend ÷ PyTorch | xla:cpu ÷ JAX | igo (xla:cpu) ÷ native (xla:cpu) |",
+    out += ["", f"Best of {t.get('rounds', 1)} rounds per column (the machine is shared).", "",
+            "| model | igo ÷ native (Go backend) | Go backend ÷ PyTorch | xla:cpu ÷ JAX | igo (xla:cpu) ÷ native (xla:cpu) |",
             "|---|---|---|---|---|"]
     ig, nat = rates.get("igo kernel (Go backend)", {}), rates.get("native Go (Go backend)", {})
     torch, jax = rates.get("PyTorch CPU", {}), rates.get("JAX CPU", {})

@@ -1,0 +1,122 @@
+// Command kprof is the igo kernel with CPU profiling, to find where the
+// kernel path spends its time: it serves the same kernel.Run over the same
+// runtime session as `igo kernel`, and is its own worker, so both processes
+// can be profiled while a real Jupyter client drives them.
+//
+//	kprof install PREFIX               # kernelspec "igo-prof" under PREFIX
+//	kprof kernel CONNECTION_FILE       # what Jupyter starts
+//	kprof worker                       # what the kernel starts
+//
+// Profiles go to $IGO_PROF_DIR/kernel.pprof (written at shutdown) and
+// worker-PID.pprof (written when the worker's request pipe closes or after
+// $IGO_PROF_SECONDS, default 120); read them with `go tool pprof`.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	goruntime "runtime"
+	"runtime/pprof"
+	"strconv"
+	"time"
+
+	_ "github.com/gomlx/gomlx/backends/default"
+
+	"github.com/igo-kernel/igo/kernel"
+	"github.com/igo-kernel/igo/runtime"
+	"github.com/igo-kernel/igo/runtime/igosymbols"
+	"github.com/igo-kernel/igo/runtime/shims"
+	"github.com/igo-kernel/igo/runtime/symbols"
+	"github.com/igo-kernel/igo/runtime/trainhook"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: kprof install PREFIX | kernel CONNECTION_FILE | worker")
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "install":
+		err = install(os.Args[2])
+	case "kernel":
+		err = serveKernel(os.Args[2])
+	case "worker":
+		runtime.RegisterSymbols(symbols.Symbols, shims.Symbols, igosymbols.Symbols, trainhook.Symbols)
+		runtime.SetInstantiator(shims.InstantiationSymbol)
+		stop := startProfile(fmt.Sprintf("worker-%d.pprof", os.Getpid()))
+		seconds, _ := strconv.Atoi(os.Getenv("IGO_PROF_SECONDS"))
+		if seconds <= 0 {
+			seconds = 120
+		}
+		time.AfterFunc(time.Duration(seconds)*time.Second, stop)
+		err = runtime.RunWorker()
+		stop()
+	default:
+		err = fmt.Errorf("unknown command %q", os.Args[1])
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "kprof:", err)
+		os.Exit(1)
+	}
+}
+
+// startProfile starts the CPU profile into IGO_PROF_DIR/name and returns
+// the function that writes it (safe to call more than once).
+func startProfile(name string) func() {
+	f, err := os.Create(filepath.Join(os.Getenv("IGO_PROF_DIR"), name))
+	if err != nil || pprof.StartCPUProfile(f) != nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	return func() {
+		select {
+		case <-done:
+		default:
+			close(done)
+			pprof.StopCPUProfile()
+			f.Close()
+		}
+	}
+}
+
+func serveKernel(connFile string) error {
+	stop := startProfile("kernel.pprof")
+	defer stop()
+	conn, err := kernel.ReadConnectionFile(connFile)
+	if err != nil {
+		return err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	sess, err := runtime.NewSession(runtime.Options{Command: []string{exe, "worker"}})
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	info := kernel.Info{Implementation: "igo-prof", ImplementationVersion: "0", LanguageVersion: goruntime.Version()[2:]}
+	return kernel.Run(context.Background(), conn, info, sess, log)
+}
+
+func install(prefix string) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(prefix, "share", "jupyter", "kernels", "igo-prof")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	spec, _ := json.MarshalIndent(map[string]any{
+		"argv": []string{exe, "kernel", "{connection_file}"}, "display_name": "Go (igo, profiled)",
+		"language": "go", "interrupt_mode": "message",
+	}, "", "  ")
+	return os.WriteFile(filepath.Join(dir, "kernel.json"), spec, 0o644)
+}
