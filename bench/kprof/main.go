@@ -7,6 +7,9 @@
 //	kprof kernel CONNECTION_FILE       # what Jupyter starts
 //	kprof worker                       # what the kernel starts
 //
+// With IGO_PROF_EARLY_BIND set, the kernel binds its sockets while the
+// worker starts (see lazySession), to measure what that saves at start-up.
+//
 // Profiles go to $IGO_PROF_DIR/kernel.pprof (written at shutdown) and
 // worker-PID.pprof (written when the worker's request pipe closes or after
 // $IGO_PROF_SECONDS, default 120); read them with `go tool pprof`.
@@ -32,6 +35,7 @@ import (
 	"github.com/igo-kernel/igo/runtime/shims"
 	"github.com/igo-kernel/igo/runtime/symbols"
 	"github.com/igo-kernel/igo/runtime/trainhook"
+	"github.com/igo-kernel/igo/session"
 )
 
 func main() {
@@ -95,9 +99,16 @@ func serveKernel(connFile string) error {
 	if err != nil {
 		return err
 	}
-	sess, err := runtime.NewSession(runtime.Options{Command: []string{exe, "worker"}})
-	if err != nil {
-		return err
+	var sess session.Session
+	if os.Getenv("IGO_PROF_EARLY_BIND") != "" {
+		// The experiment: bind the sockets first, start the worker meanwhile.
+		sess = startLazy(runtime.Options{Command: []string{exe, "worker"}})
+	} else {
+		real, err := runtime.NewSession(runtime.Options{Command: []string{exe, "worker"}})
+		if err != nil {
+			return err
+		}
+		sess = real
 	}
 	defer sess.Close()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -120,3 +131,44 @@ func install(prefix string) error {
 	}, "", "  ")
 	return os.WriteFile(filepath.Join(dir, "kernel.json"), spec, 0o644)
 }
+
+// lazySession is a runtime session started in the background: the kernel
+// can bind its sockets and answer kernel_info while the worker starts, and
+// the first request that needs the worker waits for it.
+type lazySession struct {
+	ready chan struct{}
+	sess  *runtime.Session
+	err   error
+}
+
+func startLazy(opts runtime.Options) *lazySession {
+	l := &lazySession{ready: make(chan struct{})}
+	go func() {
+		l.sess, l.err = runtime.NewSession(opts)
+		close(l.ready)
+	}()
+	return l
+}
+
+func (l *lazySession) get() *runtime.Session {
+	<-l.ready
+	if l.err != nil {
+		fmt.Fprintln(os.Stderr, "kprof: worker:", l.err)
+		os.Exit(1)
+	}
+	return l.sess
+}
+
+func (l *lazySession) Execute(ctx context.Context, req session.ExecuteRequest, out session.Output) session.ExecuteReply {
+	return l.get().Execute(ctx, req, out)
+}
+func (l *lazySession) Complete(code string, cursor int) session.Completion {
+	return l.get().Complete(code, cursor)
+}
+func (l *lazySession) Inspect(code string, cursor, detail int) session.Inspection {
+	return l.get().Inspect(code, cursor, detail)
+}
+func (l *lazySession) IsComplete(code string) (string, string) { return l.get().IsComplete(code) }
+func (l *lazySession) Interrupt()                              { l.get().Interrupt() }
+func (l *lazySession) Restart() error                          { return l.get().Restart() }
+func (l *lazySession) Close() error                            { return l.get().Close() }
