@@ -137,7 +137,7 @@ def training_part(work: Path, env: dict, quick: bool) -> dict:
     go_steps = QUICK_GO_STEPS if quick else GO_STEPS
     fast = QUICK_FAST_STEPS if quick else FAST_STEPS
     # The default parallel op scheduling of the Go backend deadlocked on the
-    # transformer here (see RESULTS.md): every Go-backend run uses sequential ops.
+    # transformer here (see bench/README.md): every Go-backend run uses sequential ops.
     go_env = env | {"GOMLX_BACKEND": "go:ops_sequential", "GOMLX_NO_AUTO_INSTALL": "1"}
     config, why = xla_plugin()
     xla_env = env | {"GOMLX_BACKEND": config, "GOMLX_NO_AUTO_INSTALL": "1"}
