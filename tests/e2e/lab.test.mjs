@@ -84,6 +84,7 @@ function notebookState() {
     };
   });
   return {
+    title: document.querySelector('#jp-main-dock-panel .lm-TabBar-tab.jp-mod-current .lm-TabBar-tabLabel')?.textContent ?? '',
     kernel: panel.querySelector('.jp-Toolbar-kernelName')?.textContent.trim() ?? '',
     status: indicator?.getAttribute('data-status') ?? '',
     cells,
@@ -139,18 +140,24 @@ const idle = (s) => s.kernel.includes('IGo') && s.status === 'idle';
 const running = (cell) => cell.prompt.includes('*');
 const ran = (cell) => /\[\d+\]/.test(cell.prompt);
 
+// openNotebook opens a notebook (loading JupyterLab the first time, from
+// the file browser after) and waits until its IGo kernel is idle.
 async function openNotebook(page, name) {
-  await page.goto(`${labURL}/lab/tree/${encodeURIComponent(name)}?token=${encodeURIComponent(token)}`);
+  if (!page.url().includes('/lab')) {
+    await page.goto(`${labURL}/lab/tree/${encodeURIComponent(name)}?token=${encodeURIComponent(token)}`);
+  } else {
+    await page.locator('.jp-DirListing-item', { hasText: name }).first().dblclick();
+  }
   await until(`${name} to open with an idle kernel`, async () => {
     // A fresh JupyterLab may still ask which kernel to start: the
     // notebook's own (IGo) is the one preselected.
     const dialog = page.locator('.jp-Dialog', { hasText: 'Select Kernel' });
     if (await dialog.count()) await dialog.locator('.jp-mod-accept').click();
     const s = await state(page);
-    return s && s.cells.length > 0 && idle(s) && !(await page.locator('.jp-Dialog').count());
+    return s && s.title === name && s.cells.length > 0 && idle(s) && !(await page.locator('.jp-Dialog').count());
   }, 90 * SECOND, 250);
   // Focus the notebook (command mode) so that keyboard shortcuts reach it.
-  await cellsOf(page).locator('.jp-InputArea-prompt').first().click();
+  await page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt').first().click();
   await page.keyboard.press('Escape');
 }
 
@@ -159,16 +166,25 @@ async function menu(page, top, item) {
   await page.locator('.lm-Menu-itemLabel', { hasText: new RegExp(`^${item}$`) }).click();
 }
 
-// runAll runs every cell from the Run menu and waits until each code cell
-// has run, calling watch with each state seen meanwhile.
+// runAll clears every output (a notebook may be saved with them), runs all
+// cells from the Run menu and waits until each code cell has run, calling
+// watch with each state seen meanwhile.
 async function runAll(page, watch = () => {}) {
+  await menu(page, 'Edit', 'Clear Outputs of All Cells');
+  await until('the outputs to be cleared', async () => !(await state(page)).cells.some(ran));
   await menu(page, 'Run', 'Run All Cells');
-  return until('every cell to run', async () => {
+  try {
+    return await until('every cell to run', async () => {
+      const s = await state(page);
+      await watch(s);
+      const code = s.cells.filter((c) => c.code && c.source.trim());
+      return code.every(ran) && idle(s) ? s : null;
+    }, RUN_ALL_TIMEOUT, 100);
+  } catch (err) {
     const s = await state(page);
-    await watch(s);
-    const code = s.cells.filter((c) => c.code && c.source.trim());
-    return code.every(ran) && idle(s) ? s : null;
-  }, RUN_ALL_TIMEOUT, 100);
+    const cells = s.cells.filter((c) => c.code).map((c) => `  ${c.prompt} ${c.source.split('\n')[0]}\n    ${c.text.slice(0, 300)}`);
+    throw new Error(`${err.message}; kernel ${s.kernel} ${s.status}, cells:\n${cells.join('\n')}`);
+  }
 }
 
 // lastModified asks the server when a file was last written.

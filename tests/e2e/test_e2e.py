@@ -127,6 +127,7 @@ def lab(igo, tmp_path_factory) -> Iterator[dict]:
     shutil.copy(NOTEBOOK, root)
     for nb in WORKSHOP:
         shutil.copy(nb, root)
+    copied = time.time()
     lab_settings(tmp / "settings")
     port, token = free_port(), "igo-e2e-" + os.urandom(8).hex()
     env = dict(os.environ,
@@ -143,7 +144,7 @@ def lab(igo, tmp_path_factory) -> Iterator[dict]:
     try:
         url = f"http://127.0.0.1:{port}"
         wait_http(f"{url}/api/status?token={token}", SERVER_TIMEOUT, proc, log)
-        yield {"url": url, "token": token, "root": root, "log": log}
+        yield {"url": url, "token": token, "root": root, "log": log, "copied": copied}
     finally:
         stop(proc)
 
@@ -187,6 +188,8 @@ def test_jupyterlab_in_chromium(lab):
     plots = [o for c in saved.cells[:cells] for o in c.get("outputs", [])
              if "application/vnd.vegalite.v5+json" in o.get("data", {})]
     assert plots, "the saved notebook has no training plot"
+    for nb in [NOTEBOOK, *WORKSHOP]:
+        assert (lab["root"] / nb.name).stat().st_mtime > lab["copied"], f"{nb.name} was not saved"
     for nb in WORKSHOP:
         ran = nbformat.read(lab["root"] / nb.name, as_version=4)
         assert not error_outputs(ran), nb.name
