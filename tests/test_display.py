@@ -350,3 +350,42 @@ def test_huge_display_is_cut_with_a_notice(kc):
     (data,) = ok(kc, 'strings.Repeat("z", 3<<20)').results
     text = data["text/plain"]
     assert len(text) < 2 << 20 and "output truncated" in text, text[-200:]
+
+
+def test_chart_result_is_svg_and_png(kc):
+    cell = ok(kc, 'display.Line([][]float64{{1, 3, 2, 5}, {2, 2, 3, 1}}).Title("two lines").Names("a", "b")')
+    (data,) = cell.results
+    root = ET.fromstring(data["image/svg+xml"])
+    assert root.tag.endswith("svg")
+    assert "two lines" in data["image/svg+xml"]
+    assert decoded(data, "image/png").startswith(PNG_MAGIC)
+    assert data["text/plain"] == "[line chart: 2 series, 8 values, two lines]"
+
+
+def test_chart_handle_updates_with_another_chart(kc):
+    cell = ok(kc, 'ch := display.Histogram([]float64{1, 2, 2, 3, 3, 3}, 3).Show()\nch.Update(display.Scatter([]int{1, 2}, []int{3, 4}))')
+    assert [m["msg_type"] for m in cell.outputs] == ["display_data", "update_display_data"], cell.describe()
+    first, update = (m["content"] for m in cell.outputs)
+    assert first["transient"]["display_id"] == update["transient"]["display_id"]
+    assert first["data"]["text/plain"].startswith("[histogram chart")
+    assert update["data"]["text/plain"].startswith("[scatter chart")
+    ET.fromstring(update["data"]["image/svg+xml"])
+
+
+def test_image_grid_of_a_tensor(kc):
+    # Four 3x5 gray images, tiled 2 by 2 with a gap between tiles.
+    cell = ok(kc, "display.ImageGrid(tensors.FromShape(shapes.Make(dtypes.Float32, 4, 3, 5)), 2)")
+    (data,) = cell.results
+    width, height = png_size(decoded(data, "image/png"))
+    assert 2 * 5 < width <= 2 * 5 + 3 * 2 and 2 * 3 < height <= 2 * 3 + 3 * 2, (width, height)
+    assert data["text/plain"].startswith("[image grid: 4 images"), data
+
+
+def test_progress_bar_ends_full(kc):
+    cell = ok(kc, 'p := display.NewProgress(50, "steps")\nfor i := 0; i < 50; i++ {\n\tp.Add(1)\n}\np.Done()')
+    kinds = [m["msg_type"] for m in cell.outputs]
+    assert kinds[0] == "display_data" and kinds[-1] == "update_display_data", cell.describe()
+    ids = {m["content"]["transient"]["display_id"] for m in cell.outputs}
+    assert len(ids) == 1, ids
+    final = cell.outputs[-1]["content"]["data"]["text/html"]
+    assert 'value="50" max="50"' in final and "50/50" in final and "100%" in final, final
