@@ -2,9 +2,9 @@
 arrives as the Jupyter message a notebook renders, with content that is
 valid for its MIME type (SVG parses as XML, PNG and JPEG carry their magic
 bytes, Vega-Lite validates against Vega-Lite's own JSON schema), handles
-update in place, cell results render as images and tensor tables, a live
-training plot redraws under one display_id, and a huge printed output is
-cut with a notice.
+update in place, cell results render as images, tensor tables and charts,
+progress bars and a live training plot redraw under one display_id, and a
+huge printed output or display is cut with a notice.
 
 Vega-Lite's schema cannot be downloaded in CI; altair's wheel ships it, so
 the schema comes from the installed altair (pinned in requirements.txt)."""
