@@ -28,14 +28,24 @@ func (c *cappedOutput) Stream(name, text string) {
 		c.notified = true
 		c.mu.Unlock()
 		if notify {
-			c.Output.Stream("stderr", fmt.Sprintf("\n[IGo: this cell printed more than %d MiB; the rest of its output is dropped (the cell keeps running). Write large output to a file instead.]\n", streamLimit>>20))
+			c.Output.Stream("stderr", truncationNotice())
 		}
 		return
 	}
-	if len(text) > room {
+	cut := len(text) > room
+	if cut {
 		text = text[:room]
 	}
 	c.used += len(text)
+	notify := cut && !c.notified
+	c.notified = c.notified || cut
 	c.mu.Unlock()
 	c.Output.Stream(name, text)
+	if notify {
+		c.Output.Stream("stderr", truncationNotice())
+	}
+}
+
+func truncationNotice() string {
+	return fmt.Sprintf("\n[IGo: this cell printed more than %d MiB; the rest of its output is dropped (the cell keeps running). Write large output to a file instead.]\n", streamLimit>>20)
 }

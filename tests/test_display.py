@@ -319,13 +319,8 @@ LIMIT = 8 << 20  # the kernel's cap on a cell's printed text
 @pytest.mark.parametrize(
     "code",
     [
-        # One write past the cap: the kernel cuts it but sends no notice
-        # unless the cell prints again (runtime/outcap.go notices only
-        # when a write finds no room left).
-        pytest.param(
-            'fmt.Print(strings.Repeat("x", 9<<20))',
-            marks=pytest.mark.xfail(strict=True, reason="no notice when a single write crosses the cap"),
-        ),
+        # One write past the cap.
+        'fmt.Print(strings.Repeat("x", 9<<20))',
         'line := strings.Repeat("y", 1023) + "\\n"\nfor i := 0; i < 9*1024; i++ {\n\tfmt.Print(line)\n}',
     ],
     ids=["one-write", "many-lines"],
