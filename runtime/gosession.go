@@ -91,6 +91,7 @@ type goSession struct {
 
 	low *lower.Session // the type checker's view of the session
 
+	quiet      int  // > 0 while results are not shown (%timeit)
 	count      int  // execution count of the running cell
 	resetAfter bool // %reset asked for a fresh interpreter
 

@@ -51,8 +51,12 @@ func (e *magicEnv) Bind(name string, value any) error {
 	if err := s.importPackage("_igobind", bindPackage); err != nil {
 		return err
 	}
-	_, err := s.it.Eval(fmt.Sprintf("%s := _igobind.%s", name, sym))
-	return err
+	if _, err := s.it.Eval(fmt.Sprintf("%s := _igobind.%s", name, sym)); err != nil {
+		return err
+	}
+	s.known[name] = true
+	s.low.DeclareVar(name, reflect.TypeOf(value))
+	return nil
 }
 
 // cellError carries a cell's own error through a magic that ran code.
@@ -159,6 +163,11 @@ func timeitArgs(args string) (int, string) {
 func timeit(env magics.Env, n int, code string) error {
 	if strings.TrimSpace(code) == "" {
 		return errors.New("nothing to time: give a statement, e.g. %timeit f(10)")
+	}
+	if s, err := sessionOf(env); err == nil {
+		// A result per loop would flood the cell.
+		s.quiet++
+		defer func() { s.quiet-- }()
 	}
 	run := func(loops int) (time.Duration, error) {
 		start := time.Now()

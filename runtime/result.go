@@ -43,6 +43,9 @@ func showsResult(e ast.Expr, v reflect.Value) bool {
 
 // showResult sends a value as the cell's execute_result.
 func (s *goSession) showResult(v reflect.Value) {
+	if s.quiet > 0 {
+		return
+	}
 	data, metadata := bundleOf(v)
 	if data == nil {
 		return

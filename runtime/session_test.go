@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"strings"
 	"sync"
@@ -427,5 +428,17 @@ func TestLogFatalFailsTheCellOnly(t *testing.T) {
 	}
 	if r, rep := run(t, s, "kept"); rep.Error != nil || resultText(t, r) != "1" {
 		t.Fatalf("state lost: %v", rep.Error)
+	}
+}
+
+func TestBoundValuesAreKnownToTheChecker(t *testing.T) {
+	e := newEmitter(newLineWriter(io.Discard))
+	s := newGoSession(sessionIO{stdout: io.Discard, stderr: io.Discard, stdin: os.Stdin, emit: e})
+	env := &magicEnv{s: s, ctx: context.Background()}
+	if err := env.Bind("words", []string{"a", "bb"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.execute(context.Background(), "n := 0\nfor i := range len(words) { n += len(words[i]) }\n_ = n", 1); err != nil {
+		t.Fatalf("a bound variable in a lowered cell: %v", err)
 	}
 }

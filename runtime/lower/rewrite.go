@@ -37,12 +37,14 @@ func (lw *lowering) rewrite(root ast.Node) {
 			}
 			fc.cellLevel = n == lw.cellFunc
 			stack = append(stack, fc)
+			lw.zeroNamedResults(n.Type, n.Body)
 		case *ast.FuncLit:
 			fc := &funcCtx{body: n.Body}
 			if tv, ok := lw.info.Types[n]; ok {
 				fc.sig, _ = tv.Type.(*types.Signature)
 			}
 			stack = append(stack, fc)
+			lw.zeroNamedResults(n.Type, n.Body)
 		}
 		return true
 	}, func(c *astutil.Cursor) bool {
@@ -428,4 +430,34 @@ func (lw *lowering) spreadTupleArg(call *ast.CallExpr) ast.Expr {
 	clearPos(lit.Type)
 	lit.Body = &ast.BlockStmt{List: body}
 	return &ast.CallExpr{Fun: lit}
+}
+
+// zeroNamedResults starts a function with named results by setting them
+// to their zero values: yaegi keeps their values from the previous call
+// (func f(n int) (out []int) appended to the last call's slice).
+func (lw *lowering) zeroNamedResults(ft *ast.FuncType, body *ast.BlockStmt) {
+	if ft.Results == nil || body == nil {
+		return
+	}
+	var zero []ast.Stmt
+	for _, field := range ft.Results.List {
+		for _, name := range field.Names {
+			if name.Name == "_" {
+				continue
+			}
+			v, ok := lw.info.Defs[name].(*types.Var)
+			if !ok || hasLocalType(v.Type()) {
+				continue
+			}
+			e, err := parser.ParseExpr("*new(" + lw.typeExpr(v.Type()) + ")")
+			if err != nil {
+				continue
+			}
+			clearPos(e)
+			zero = append(zero, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(name.Name)}, Tok: token.ASSIGN, Rhs: []ast.Expr{e}})
+		}
+	}
+	if len(zero) > 0 {
+		body.List = append(zero, body.List...)
+	}
 }

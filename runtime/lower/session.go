@@ -9,6 +9,7 @@ import (
 	"go/printer"
 	"go/token"
 	"go/types"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -421,4 +422,18 @@ func assertAny(fset *token.FileSet, f *ast.File, chunks []Chunk, err error) []Ch
 		out[e.chunk].Src = src[:e.offset] + e.text + src[e.offset:]
 	}
 	return out
+}
+
+// DeclareVar tells the checker about a session variable the cell runner
+// defined itself (a value bound by a magic, such as %dataset load --as
+// NAME), given its Go type.
+func (s *Session) DeclareVar(name string, t reflect.Type) {
+	lw := &lowering{l: s.l, imports: map[string]string{}, addImports: map[string]string{}}
+	for path, n := range s.varImports {
+		lw.imports[path] = n
+	}
+	s.vars[name] = "var " + name + " " + lw.typeExpr(s.l.im.typ(t))
+	for path, n := range lw.addImports {
+		s.varImports[path] = n
+	}
 }
