@@ -23,4 +23,8 @@ echo "== installing the IGo kernel into .venv"
 VIRTUAL_ENV="$PWD/.venv" .venv/bin/igo install --sys-prefix
 
 echo "== starting JupyterLab on notebooks/"
-exec .venv/bin/jupyter lab --notebook-dir=notebooks "$@"
+extra=()
+if [ "$(id -u)" -eq 0 ]; then
+	extra+=(--allow-root) # containers often run as root; Jupyter refuses without it
+fi
+exec .venv/bin/jupyter lab --notebook-dir=notebooks "${extra[@]}" "$@"
