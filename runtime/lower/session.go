@@ -51,6 +51,10 @@ type Session struct {
 	order   []string          // keys in first-declaration order
 	vars    map[string]string
 	helpers map[string]string // helper instances already defined
+	// pendingVars are package-level declarations of variables the cell's
+	// own statements define, for the cell's functions that use them
+	// (in a notebook they are globals); pendingImports what they need.
+	pendingVars, pendingImports map[string]string
 	// varImports are the packages the types of vars name (path -> name),
 	// which the cells themselves may never have imported.
 	varImports map[string]string
@@ -71,6 +75,8 @@ func (s *Session) Lower(imports map[string]string, chunks []Chunk) (*Result, err
 	// returned T (must.M1, model.GetParamOr, ...): where the checker wants
 	// a T, the needed type assertion is written in and the cell checked
 	// again.
+	s.pendingVars, s.pendingImports = map[string]string{}, map[string]string{}
+	defer func() { s.pendingVars, s.pendingImports = nil, nil }()
 	for try := 0; ; try++ {
 		res, fixed, err := s.lower(imports, chunks, try < 3)
 		if fixed == nil {
@@ -91,6 +97,9 @@ func (s *Session) lower(imports map[string]string, chunks []Chunk, fix bool) (*R
 			name = "." // a dot import, keyed ".path" so several fit the map
 		}
 		fmt.Fprintf(&b, "import %s %q\n", name, imports[key])
+	}
+	for _, path := range sortedKeys(s.pendingImports) {
+		fmt.Fprintf(&b, "import %s %q\n", s.pendingImports[path], path)
 	}
 	for _, path := range sortedKeys(s.varImports) {
 		if imports[s.varImports[path]] == path {
@@ -116,6 +125,9 @@ func (s *Session) lower(imports map[string]string, chunks []Chunk, fix bool) (*R
 		if !redefined[name] {
 			b.WriteString("//line session:1\n" + s.vars[name] + "\n")
 		}
+	}
+	for _, name := range sortedKeys(s.pendingVars) {
+		b.WriteString("//line session:1\n" + s.pendingVars[name] + "\n")
 	}
 	for _, c := range chunks {
 		if c.Decl {
@@ -160,6 +172,9 @@ func (s *Session) lower(imports map[string]string, chunks []Chunk, fix bool) (*R
 		if fix {
 			if mended := assertAny(fset, f, chunks, err); mended != nil {
 				return nil, mended, err
+			}
+			if s.declareCellVars(fset, f, pkg, info, cellFn, err) {
+				return nil, chunks, err // check again, with them declared
 			}
 		}
 		return nil, nil, err
@@ -436,4 +451,39 @@ func (s *Session) DeclareVar(name string, t reflect.Type) {
 	for path, n := range lw.addImports {
 		s.varImports[path] = n
 	}
+}
+
+var undefinedName = regexp.MustCompile(`^undefined: (\w+)$`)
+
+// declareCellVars handles "undefined: x" where x is a variable the cell's
+// statements define and one of its declarations uses: in a notebook the
+// statements run at the top level, so x is a global. It declares x at
+// package level for the next check and reports whether it did.
+func (s *Session) declareCellVars(fset *token.FileSet, f *ast.File, pkg *types.Package, info *types.Info, cellFn *ast.FuncDecl, err error) bool {
+	var es Errors
+	if !errors.As(err, &es) || pkg == nil {
+		return false
+	}
+	scope := info.Scopes[cellFn.Type]
+	if scope == nil {
+		return false
+	}
+	lw := s.l.newLowering(fset, f, pkg, info)
+	added := false
+	for _, e := range es {
+		m := undefinedName.FindStringSubmatch(e.Msg)
+		if m == nil || s.pendingVars[m[1]] != "" {
+			continue
+		}
+		v, ok := scope.Lookup(m[1]).(*types.Var)
+		if !ok || v.Type() == nil || v.Type() == types.Typ[types.Invalid] {
+			continue
+		}
+		s.pendingVars[m[1]] = "var " + m[1] + " " + lw.typeExpr(v.Type())
+		added = true
+	}
+	for path, name := range lw.addImports {
+		s.pendingImports[path] = name
+	}
+	return added
 }
