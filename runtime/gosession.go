@@ -329,7 +329,7 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 			}
 			s.recordDecls(group)
 			tail := group[len(group)-1]
-			if last && j == len(chunks) && tail.Kind == cell.Stmt && tail.Expr != nil && showsResult(tail.Expr, v) {
+			if last && j == len(chunks) && tail.Kind == cell.Stmt && tail.Expr != nil && showsResult(tail.Expr, v) && !s.isVoidCall(tail.Expr) {
 				s.showResult(v)
 			}
 		}
@@ -337,6 +337,8 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 	}
 	if lowered != nil {
 		s.low.Commit(lowered)
+	} else {
+		s.teachChecker(chunks)
 	}
 	if hasMain {
 		// A cell declaring main is a program: run it, as GoNB does.
@@ -427,7 +429,7 @@ func (s *goSession) evalStatements(ctx context.Context, group []cell.Chunk) (ref
 			for j < len(group) && len(group[j].Defines) == 0 && !group[j].CommaOK {
 				j++
 			}
-			v, err = s.evalInFunction(ctx, group[i:j])
+			v, err = s.evalPlainStatements(ctx, group[i:j])
 		}
 		if err != nil {
 			return v, err
@@ -435,6 +437,23 @@ func (s *goSession) evalStatements(ctx context.Context, group []cell.Chunk) (ref
 		i = j
 	}
 	return v, nil
+}
+
+// evalPlainStatements runs statements that define no variables: inside a
+// function when they create closures (see evalInFunction), else at the top
+// level, where yaegi runs most code best, falling back to a function where
+// yaegi's top level fails to compile them (comma-ok forms inside blocks).
+func (s *goSession) evalPlainStatements(ctx context.Context, group []cell.Chunk) (reflect.Value, error) {
+	for _, c := range group {
+		if c.HasFuncLit {
+			return s.evalInFunction(ctx, group)
+		}
+	}
+	v, err := s.it.EvalWithContext(ctx, assemble(group))
+	if err != nil && ctx.Err() == nil && (strings.Contains(err.Error(), "nil type") || strings.Contains(err.Error(), "CFG") || strings.Contains(err.Error(), "undefined:")) {
+		return s.evalInFunction(ctx, group)
+	}
+	return v, err
 }
 
 // evalInFunction runs statements that define nothing as the body of a
@@ -494,6 +513,13 @@ func (s *goSession) evalInFunction(ctx context.Context, group []cell.Chunk) (ref
 	return reflect.Value{}, err // no result to show
 }
 
+// isVoidCall tells whether e is a call of a function without results
+// (yaegi may then hand back an earlier value).
+func (s *goSession) isVoidCall(e ast.Expr) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	return ok && s.resultCount(call) == 0
+}
+
 // resultCount tells how many results a call has, by looking at the
 // function's type without calling it; -1 when that would need a call.
 func (s *goSession) resultCount(call *ast.CallExpr) int {
@@ -523,6 +549,27 @@ func (s *goSession) resultCount(call *ast.CallExpr) int {
 
 // resultVar carries a cell's result out of its function (evalInFunction).
 const resultVar = "_igoResult"
+
+// teachChecker records what a cell that ran without the checker defined,
+// so that the checker knows it in later cells.
+func (s *goSession) teachChecker(chunks []cell.Chunk) {
+	var decls []lower.Chunk
+	globals := s.globals()
+	for _, c := range chunks {
+		if c.Kind == cell.Decl {
+			decls = append(decls, lower.Chunk{Decl: true, Src: c.Src, Line: c.Line})
+		}
+		for _, name := range c.Defines {
+			if v, ok := globals[name]; ok && v.IsValid() {
+				func() {
+					defer func() { recover() }() // a type the checker cannot express
+					s.low.DeclareVar(name, v.Type())
+				}()
+			}
+		}
+	}
+	s.low.RecordDecls(decls)
+}
 
 // mainName is what a cell's func main is renamed to: yaegi would run a
 // function called main after every later cell.

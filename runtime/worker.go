@@ -20,6 +20,10 @@ import (
 	"github.com/igo-kernel/igo/session"
 )
 
+// defaultBackend is the GoMLX backend of a worker started without
+// GOMLX_BACKEND.
+const defaultBackend = "go:ops_sequential"
+
 // Worker file descriptors, as the kernel side lays them out.
 const (
 	requestFD = 3
@@ -45,7 +49,10 @@ func RunWorker() error {
 	flag.CommandLine.SetOutput(io.Discard) // the cell's error says what is wrong
 	if os.Getenv("GOMLX_BACKEND") == "" {
 		// GoMLX's pure-Go backend works everywhere; %backend switches.
-		os.Setenv("GOMLX_BACKEND", "go")
+		// Its ops run one after another: with ops in parallel (compute
+		// v0.1.2) training steps hung now and then at 0 % CPU, waiting in
+		// the backend's executor (seen in a transformer, several times).
+		os.Setenv("GOMLX_BACKEND", defaultBackend)
 	}
 	w := newWorker(newEmitter(newLineWriter(evs)))
 	return w.serve(reqs)

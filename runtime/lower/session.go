@@ -116,8 +116,10 @@ func (s *Session) lower(imports map[string]string, chunks []Chunk, fix bool) (*R
 			}
 		}
 	}
+	written := map[string]bool{} // one source can declare several names
 	for _, k := range s.order {
-		if !redefined[k] {
+		if !redefined[k] && !written[s.decls[k]] {
+			written[s.decls[k]] = true
 			b.WriteString("//line session:1\n" + s.decls[k] + "\n")
 		}
 	}
@@ -486,4 +488,22 @@ func (s *Session) declareCellVars(fset *token.FileSet, f *ast.File, pkg *types.P
 		s.pendingImports[path] = name
 	}
 	return added
+}
+
+// RecordDecls tells the checker about declarations a cell made without
+// going through Lower (the cell ran as written when the checker could
+// not follow it), so that later cells see them.
+func (s *Session) RecordDecls(chunks []Chunk) {
+	for _, c := range chunks {
+		if !c.Decl {
+			continue
+		}
+		for _, k := range declKeys(c.Src) {
+			if _, ok := s.decls[k]; !ok {
+				s.order = append(s.order, k)
+			}
+			s.decls[k] = c.Src
+			delete(s.vars, k)
+		}
+	}
 }
