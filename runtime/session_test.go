@@ -442,3 +442,30 @@ func TestBoundValuesAreKnownToTheChecker(t *testing.T) {
 		t.Fatalf("a bound variable in a lowered cell: %v", err)
 	}
 }
+
+func TestInterpreterPitfallsLoweredAway(t *testing.T) {
+	s := newTestSession(t)
+	cases := []struct{ code, want string }{
+		// yaegi kept a named result's value from the previous call.
+		{"func collect(n int) (out []int) { for i := range n { out = append(out, i) }; return }\ncollect(1)\nfmt.Sprint(collect(3))", `"[0 1 2]"`},
+		// A generic function fed by a multi-value call.
+		{"func must[T any](v T, err error) T { if err != nil { panic(err) }; return v }\nn := must(strconv.Atoi(\"41\"))\nn + 1", "42"},
+		// A declaration of several names, then a cell the checker lowers.
+		{"const a, b = 1, 2\nfor i := range 2 { _ = i }\na + b", "3"},
+	}
+	for _, c := range cases {
+		r, rep := run(t, s, c.code)
+		if rep.Error != nil {
+			t.Errorf("%q: %v", c.code, rep.Error)
+			continue
+		}
+		if got := resultText(t, r); got != c.want {
+			t.Errorf("%q = %s, want %s", c.code, got, c.want)
+		}
+	}
+	// A cell's function sees the variables its statements define.
+	r, rep := run(t, s, "k := 5\nfunc useK() int { return k * 2 }\nfor i := range 1 { _ = i }\nuseK()")
+	if rep.Error != nil || resultText(t, r) != "10" {
+		t.Fatalf("cell variable in a cell function: %v %v", r.results, rep.Error)
+	}
+}
