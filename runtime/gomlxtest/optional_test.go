@@ -75,3 +75,44 @@ func main() {
 		t.Fatalf("compiled GoMLX did not call the interpreted UpdateGo once per batch:\n%s", out)
 	}
 }
+
+// TestOptionalOptimizerInterface checks that an optimizer written in
+// interpreted Go with UpdateGraphWithGradients can accumulate gradients:
+// GoMLX refuses optimizers without train.OptimizeWithGradients.
+func TestOptionalOptimizerInterface(t *testing.T) {
+	out := run(t, `package main
+
+import (
+	"fmt"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/layers"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train"
+	"github.com/gomlx/gomlx/ml/train/loss"
+)
+
+type plain struct{}
+
+func (plain) Clear(scope *model.Scope) error                                 { return nil }
+func (plain) UpdateGraph(scope *model.Scope, g *graph.Graph, theLoss *graph.Node) {}
+
+type withGradients struct{ plain }
+
+func (withGradients) UpdateGraphWithGradients(scope *model.Scope, gradients []*graph.Node, lossDType dtypes.DType) {}
+
+func main() {
+	backend := compute.MustNew()
+	mf := func(scope *model.Scope, x *graph.Node) *graph.Node { return layers.Dense(scope, x, true, 1) }
+	t1 := train.NewTrainer(backend, model.NewStore(), mf, loss.MeanSquaredError, plain{}, nil, nil)
+	fmt.Println("plain:", t1.AccumulateGradients(2) != nil)
+	t2 := train.NewTrainer(backend, model.NewStore(), mf, loss.MeanSquaredError, withGradients{}, nil, nil)
+	fmt.Println("with gradients:", t2.AccumulateGradients(2))
+}
+`)
+	if !strings.Contains(out, "plain: true") || !strings.Contains(out, "with gradients: <nil>") {
+		t.Fatalf("compiled GoMLX does not see UpdateGraphWithGradients on an interpreted optimizer:\n%s", out)
+	}
+}
