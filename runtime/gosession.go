@@ -777,6 +777,7 @@ func (s *goSession) checkNames(chunks []cell.Chunk) *session.Error {
 		}
 	}
 	var msgs []string
+	var globals map[string]reflect.Value
 	for _, c := range chunks {
 		for _, r := range c.Unresolved {
 			if inCell[r.Name] || s.known[r.Name] || s.imported[r.Name] != "" || types.Universe.Lookup(r.Name) != nil {
@@ -788,7 +789,10 @@ func (s *goSession) checkNames(chunks []cell.Chunk) *session.Error {
 			if s.dotImported(r.Name) {
 				continue
 			}
-			if _, ok := s.globals()[r.Name]; ok {
+			if globals == nil {
+				globals = s.globals() // built once, and only when needed
+			}
+			if _, ok := globals[r.Name]; ok {
 				continue
 			}
 			msgs = append(msgs, fmt.Sprintf("line %d, column %d: undefined: %s", r.Line, r.Col, r.Name))
