@@ -80,16 +80,14 @@ func (s signer) mac(parts [][]byte) []byte {
 	return h.Sum(nil)
 }
 
-// verify checks a hex signature in constant time.
+// verify checks a hex signature in constant time. It compares the hex text,
+// as jupyter_client does, so only the canonical lower-case spelling of the
+// right MAC passes (decoding first would let "A" stand for "a").
 func (s signer) verify(sig []byte, parts [][]byte) bool {
 	if !s.enabled() {
 		return true
 	}
-	got := make([]byte, hex.DecodedLen(len(sig)))
-	if _, err := hex.Decode(got, sig); err != nil {
-		return false
-	}
-	return hmac.Equal(got, s.mac(parts))
+	return hmac.Equal(sig, s.sign(parts))
 }
 
 // Errors of the wire decoder; a message failing any of them is dropped.

@@ -106,6 +106,13 @@ func TestSignatureChecks(t *testing.T) {
 			f[content] = []byte(`{"code":"rm -rf"}`)
 			return f
 		},
+		// jupyter_client compares the hex strings, so a signature in
+		// upper case is a different signature, not the same bytes.
+		"upper-case hex": func() [][]byte {
+			f := clone()
+			f[sig] = bytes.ToUpper(f[sig])
+			return f
+		},
 		"unsigned message": func() [][]byte {
 			f, _ := encode(m, newSigner(""))
 			return f
