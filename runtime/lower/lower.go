@@ -18,6 +18,7 @@ import (
 	"go/printer"
 	"go/token"
 	"go/types"
+	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -124,6 +125,28 @@ func (l *Lowerer) Program(filename, src string) (string, error) {
 	pkg, info, err := l.check(fset, f)
 	if err != nil {
 		return "", err
+	}
+	if msrc, ok := l.monomorphize(fset, f, src, pkg, info); ok {
+		// The copies are checked again; should that fail, yaegi gets the
+		// generic program.
+		mfset := token.NewFileSet()
+		mf, err := parser.ParseFile(mfset, filename, msrc, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil && os.Getenv("IGO_MONO_DEBUG") != "" {
+			fmt.Fprintf(os.Stderr, "monomorphized program does not parse: %v\n%s\n", err, msrc)
+		}
+		if err == nil {
+			keepDirectives(mf)
+			if mpkg, minfo, err := l.check(mfset, mf); err == nil {
+				fset, f, pkg, info = mfset, mf, mpkg, minfo
+				if os.Getenv("IGO_MONO_DEBUG") != "" {
+					fmt.Fprintf(os.Stderr, "monomorphized:\n%s\n", msrc)
+				}
+			} else if os.Getenv("IGO_MONO_DEBUG") != "" {
+				fmt.Fprintf(os.Stderr, "monomorphized program does not check: %v\n%s\n", err, msrc)
+			}
+		}
+	} else if os.Getenv("IGO_MONO_DEBUG") != "" {
+		fmt.Fprintln(os.Stderr, "not monomorphized")
 	}
 	lw := l.newLowering(fset, f, pkg, info)
 	if err := lw.run(); err != nil {
@@ -273,6 +296,9 @@ type lowering struct {
 	synthetic  map[*ast.FuncLit]bool // closures made from range-over-func bodies
 	cellFunc   *ast.FuncDecl         // for cells: the function holding the statements
 	wrapSwitch bool                  // for cells: run top-level type switches in a closure
+
+	mono   *monomorph                  // while monomorphizing: where instances go
+	tsubst map[*types.TypeParam]string // while monomorphizing: type arguments
 }
 
 func (l *Lowerer) newLowering(fset *token.FileSet, f *ast.File, pkg *types.Package, info *types.Info) *lowering {

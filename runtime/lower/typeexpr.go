@@ -110,9 +110,30 @@ func (lw *lowering) writeType(b *strings.Builder, t types.Type) {
 			lw.writeType(b, t.Term(i).Type())
 		}
 	case *types.TypeParam:
+		if lw.mono != nil {
+			text, ok := lw.tsubst[t]
+			if !ok {
+				lw.mono.fail("type parameter %s outside its declaration", t)
+			}
+			b.WriteString(text)
+			return
+		}
 		b.WriteString(t.Obj().Name())
 	case *types.Named:
 		obj := t.Obj()
+		if lw.mono != nil && obj.Pkg() == lw.pkg {
+			if obj.Parent() != nil && obj.Parent() != lw.pkg.Scope() {
+				lw.mono.fail("type %s is declared inside a function", obj.Name())
+			}
+			if orig := t.Origin().Obj(); t.TypeArgs().Len() > 0 && lw.mono.decls[orig] != nil {
+				args := make([]string, t.TypeArgs().Len())
+				for i := range args {
+					args[i] = lw.typeExpr(t.TypeArgs().At(i))
+				}
+				b.WriteString(lw.mono.instanceName(orig, args))
+				return
+			}
+		}
 		if obj.Pkg() != nil && isGenericSource(obj.Pkg().Path()) {
 			lw.writeType(b, t.Underlying())
 			return
