@@ -129,24 +129,11 @@ func (l *Lowerer) Program(filename, src string) (string, error) {
 	if msrc, ok := l.monomorphize(fset, f, src, pkg, info); ok {
 		// The copies are checked again; should that fail, yaegi gets the
 		// generic program.
-		mfset := token.NewFileSet()
-		mf, err := parser.ParseFile(mfset, filename, msrc, parser.ParseComments|parser.SkipObjectResolution)
-		if err != nil && os.Getenv("IGO_MONO_DEBUG") != "" {
-			fmt.Fprintf(os.Stderr, "monomorphized program does not parse: %v\n%s\n", err, msrc)
+		if mfset, mf, mpkg, minfo, err := l.checkMono(filename, msrc); err == nil {
+			fset, f, pkg, info = mfset, mf, mpkg, minfo
+		} else if os.Getenv("IGO_MONO_DEBUG") != "" {
+			fmt.Fprintf(os.Stderr, "monomorphized program does not check: %v\n", err)
 		}
-		if err == nil {
-			keepDirectives(mf)
-			if mpkg, minfo, err := l.check(mfset, mf); err == nil {
-				fset, f, pkg, info = mfset, mf, mpkg, minfo
-				if os.Getenv("IGO_MONO_DEBUG") != "" {
-					fmt.Fprintf(os.Stderr, "monomorphized:\n%s\n", msrc)
-				}
-			} else if os.Getenv("IGO_MONO_DEBUG") != "" {
-				fmt.Fprintf(os.Stderr, "monomorphized program does not check: %v\n%s\n", err, msrc)
-			}
-		}
-	} else if os.Getenv("IGO_MONO_DEBUG") != "" {
-		fmt.Fprintln(os.Stderr, "not monomorphized")
 	}
 	lw := l.newLowering(fset, f, pkg, info)
 	if err := lw.run(); err != nil {
@@ -190,7 +177,7 @@ func (l *Lowerer) check(fset *token.FileSet, files ...*ast.File) (*types.Package
 		Error: func(err error) {
 			var te types.Error
 			if errors.As(err, &te) && !te.Soft && len(errs) < 10 {
-				errs = append(errs, &Error{Pos: te.Fset.Position(te.Pos), Msg: te.Msg})
+				errs = append(errs, &Error{Pos: te.Fset.Position(te.Pos), Msg: te.Msg, pos: te.Pos})
 			} else if errors.As(err, &te) && te.Soft && strings.Contains(te.Msg, "declared and not used") && len(errs) < 10 {
 				errs = append(errs, &Error{Pos: te.Fset.Position(te.Pos), Msg: te.Msg})
 			}

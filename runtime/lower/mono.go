@@ -3,6 +3,7 @@ package lower
 import (
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"go/types"
 	"os"
@@ -444,4 +445,93 @@ func applyEdits(src string, from, to int, edits []textEdit) string {
 	}
 	b.WriteString(src[at:to])
 	return b.String()
+}
+
+// checkMono parses and checks a monomorphized program. Generic code may
+// hold what concrete code may not: a type switch whose cases become the
+// same type (case T, int with T = int), or an assertion that can no longer
+// succeed. Such errors are mended in the source, the way the generic code
+// behaves at run time (the first matching case wins; the assertion
+// fails), and the check runs again.
+func (l *Lowerer) checkMono(filename, src string) (*token.FileSet, *ast.File, *types.Package, *types.Info, error) {
+	for round := 0; ; round++ {
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, filename, src, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			return nil, nil, nil, nil, err
+		}
+		keepDirectives(f)
+		pkg, info, err := l.check(fset, f)
+		if err == nil {
+			return fset, f, pkg, info, nil
+		}
+		var edits []textEdit
+		if errs, ok := err.(Errors); ok && round < 10 {
+			edits = monoRepairs(fset, f, errs)
+		}
+		if len(edits) == 0 {
+			return nil, nil, nil, nil, err
+		}
+		src = applyEdits(src, 0, len(src), edits)
+	}
+}
+
+// monoRepairs lists the edits that mend a monomorphized program's type
+// errors, or nil when one of them cannot be mended.
+func monoRepairs(fset *token.FileSet, f *ast.File, errs Errors) []textEdit {
+	off := func(p token.Pos) int { return fset.File(p).Offset(p) }
+	var edits []textEdit
+	for _, e := range errs {
+		if strings.HasPrefix(e.Msg, "\t") {
+			continue // "\tprevious case": the rest of the error before
+		}
+		if !e.pos.IsValid() {
+			return nil
+		}
+		mended := false
+		switch {
+		case strings.HasPrefix(e.Msg, "duplicate case"), strings.HasPrefix(e.Msg, "impossible type switch case"):
+			// Drop the case (a clause left without one goes whole: it
+			// could never run).
+			ast.Inspect(f, func(n ast.Node) bool {
+				cc, ok := n.(*ast.CaseClause)
+				if mended || !ok {
+					return !mended
+				}
+				for i, x := range cc.List {
+					if x.Pos() > e.pos || e.pos >= x.End() {
+						continue
+					}
+					switch {
+					case len(cc.List) == 1:
+						edits = append(edits, textEdit{off(cc.Pos()), off(cc.End()), strings.Repeat("\n", fset.Position(cc.End()).Line-fset.Position(cc.Pos()).Line)})
+					case i+1 < len(cc.List):
+						edits = append(edits, textEdit{off(x.Pos()), off(cc.List[i+1].Pos()), ""})
+					default:
+						edits = append(edits, textEdit{off(cc.List[i-1].End()), off(x.End()), ""})
+					}
+					mended = true
+				}
+				return !mended
+			})
+		case strings.HasPrefix(e.Msg, "impossible type assertion"):
+			// x.(T) with x's type lacking T's methods: asserting from any
+			// fails at run time just the same.
+			ast.Inspect(f, func(n ast.Node) bool {
+				ta, ok := n.(*ast.TypeAssertExpr)
+				if mended || !ok {
+					return !mended
+				}
+				if ta.X.Pos() <= e.pos && e.pos < ta.End() {
+					edits = append(edits, textEdit{off(ta.X.Pos()), off(ta.X.Pos()), "any("}, textEdit{off(ta.X.End()), off(ta.X.End()), ")"})
+					mended = true
+				}
+				return !mended
+			})
+		}
+		if !mended {
+			return nil
+		}
+	}
+	return edits
 }

@@ -78,6 +78,29 @@ func NewSet[T comparable]() Set[T] { return Set[T]{} }
 
 type Sizer interface{ Len() int }
 
+// Generic code may hold a type switch whose cases coincide for some type
+// arguments (the first wins), and assertions that cannot hold for some.
+func Kind[T any](v any) string {
+	switch v.(type) {
+	case T:
+		return "T"
+	case int, string:
+		return "int or string"
+	}
+	return "other"
+}
+
+type Shape interface{ Area() float64 }
+
+type Square struct{ s float64 }
+
+func (q Square) Area() float64 { return q.s * q.s }
+
+func Is[T any](s Shape) bool {
+	_, ok := s.(T)
+	return ok
+}
+
 type Celsius float64
 
 func main() {
@@ -107,4 +130,7 @@ func main() {
 	s.Add("x")
 	var sz Sizer = s
 	fmt.Println(sz.Len(), s.Has("x"), s.Has("z"))
+
+	fmt.Println(Kind[int](1), Kind[string](1), Kind[int]("s"), Kind[bool](1.5), Kind[float64](1.5))
+	fmt.Println(Is[Square](Square{2}), Is[int](Square{2}))
 }
