@@ -31,7 +31,43 @@ func (lw *lowering) rangeStmt(rs *ast.RangeStmt, c *astutil.Cursor, fc *funcCtx)
 	case *types.Signature:
 		return lw.rangeFunc(rs, u, label, fc)
 	}
+	// yaegi mistypes blank iteration variables: for i, _ := range s
+	// assigns the element to i, for _ = range s fails. Blanks go.
+	if rs.Value != nil && isBlank(rs.Value) {
+		rs.Value = nil
+	}
+	if rs.Key != nil && isBlank(rs.Key) && rs.Value == nil {
+		rs.Key, rs.Tok = nil, token.ILLEGAL
+	}
+	if rs.Tok == token.ASSIGN {
+		return lw.rangeAssign(rs)
+	}
 	return nil
+}
+
+// rangeAssign: for k, v = range x {...}  =>  for t1, t2 := range x { k, v
+// = t1, t2; ... }. yaegi leaves k and v untouched when the loop assigns
+// to existing variables.
+func (lw *lowering) rangeAssign(rs *ast.RangeStmt) ast.Stmt {
+	var lhs, rhs []ast.Expr
+	for _, e := range []*ast.Expr{&rs.Key, &rs.Value} {
+		if *e == nil || isBlank(*e) {
+			continue
+		}
+		tmp := ast.NewIdent(lw.tmp("r"))
+		lhs = append(lhs, *e)
+		rhs = append(rhs, tmp)
+		*e = tmp
+	}
+	if len(lhs) == 0 {
+		return nil
+	}
+	if rs.Key == nil || isBlank(rs.Key) {
+		rs.Key = ast.NewIdent("_")
+	}
+	rs.Tok = token.DEFINE
+	rs.Body.List = append([]ast.Stmt{&ast.AssignStmt{Lhs: lhs, Tok: token.ASSIGN, TokPos: rs.For, Rhs: rhs}}, rs.Body.List...)
+	return rs
 }
 
 // rangeInt: for i := range n  =>  for k, n := T(0), X; k < n; k++ { i := k; ... }

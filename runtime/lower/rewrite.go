@@ -317,6 +317,13 @@ func (lw *lowering) clearStmt(st *ast.ExprStmt) ast.Stmt {
 	v := lw.tmp("c")
 	switch u := coreType(t).(type) {
 	case *types.Map:
+		if mayHoldNaN(u.Key()) {
+			// delete cannot remove a NaN key: reflect's Clear can.
+			refl := lw.importName(types.NewPackage("reflect", "reflect"))
+			st := parseStmts(refl + ".ValueOf(X).Clear()")[0]
+			replaceIdent(st, "X", call.Args[0])
+			return st
+		}
 		block := parseStmts("{\n" + v + " := X\nfor k := range " + v + " {\ndelete(" + v + ", k)\n}\n}")
 		replaceIdent(block[0], "X", call.Args[0])
 		return block[0]
@@ -327,6 +334,26 @@ func (lw *lowering) clearStmt(st *ast.ExprStmt) ast.Stmt {
 	}
 	lw.errorf(call.Pos(), "clear of %s is not supported by the interpreter", t)
 	return nil
+}
+
+// mayHoldNaN reports whether a map key of type t can be NaN (floats,
+// complex numbers, interfaces, and arrays or structs holding them).
+func mayHoldNaN(t types.Type) bool {
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		return u.Info()&(types.IsFloat|types.IsComplex) != 0
+	case *types.Interface:
+		return true
+	case *types.Array:
+		return mayHoldNaN(u.Elem())
+	case *types.Struct:
+		for i := 0; i < u.NumFields(); i++ {
+			if mayHoldNaN(u.Field(i).Type()) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // coreType is the underlying type, or a type parameter's single core type.

@@ -1,0 +1,48 @@
+// Range forms yaegi gets wrong on its own: assigning to existing
+// variables, blank iteration variables, and clear of a map with NaN keys.
+package main
+
+import (
+	"fmt"
+	"math"
+)
+
+func main() {
+	k, v := 0, ""
+	m := map[int]string{42: "x"}
+	for k, v = range m {
+	}
+	fmt.Println("after range:", k, v)
+
+	var idx int
+	var r rune
+	for idx, r = range "héllo" {
+	}
+	fmt.Println("last index and rune:", idx, string(r))
+
+	arr := [3]int{}
+	for arr[0] = range []int{7, 8, 9} {
+	}
+	fmt.Println("into an element:", arr)
+
+	n := 0
+	for _ = range "abc" {
+		n++
+	}
+	for _, _ = range "abc" {
+		n++
+	}
+	sum := 0
+	for i, _ := range "abcd" {
+		sum += i
+	}
+	fmt.Println("blanks:", n, sum)
+
+	nan := map[float64]int{math.NaN(): 1, math.NaN(): 2, 1.5: 3}
+	alias := nan
+	clear(nan)
+	fmt.Println("cleared with NaN keys:", len(nan), len(alias))
+	ints := map[int]int{1: 1}
+	clear(ints)
+	fmt.Println("cleared:", len(ints))
+}
