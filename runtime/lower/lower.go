@@ -28,6 +28,7 @@ import (
 	"github.com/traefik/yaegi/stdlib"
 
 	"github.com/igo-kernel/igo/runtime/lower/genstd"
+	"github.com/igo-kernel/igo/runtime/lower/printrt"
 	"github.com/igo-kernel/igo/runtime/stdsyms"
 )
 
@@ -78,7 +79,14 @@ func Default() *Lowerer {
 
 // extraTables: newer standard-library APIs (see stdsyms), and an empty
 // "iter" so that importing it works: every use of iter is lowered away.
-var extraTables = []interp.Exports{stdsyms.Symbols, {"iter/iter": {}}}
+var extraTables = []interp.Exports{stdsyms.Symbols, {"iter/iter": {}}, {printrtPath + "/printrt": {
+	"Print":    reflect.ValueOf(printrt.Print),
+	"Println":  reflect.ValueOf(printrt.Println),
+	"IfaceArg": reflect.ValueOf(printrt.IfaceArg),
+}}}
+
+// printrtPath is the package print and println calls become.
+const printrtPath = "github.com/igo-kernel/igo/runtime/lower/printrt"
 
 // Program lowers a whole program (a package main file) with Default.
 func Program(filename, src string) (string, error) {

@@ -254,6 +254,9 @@ func (lw *lowering) builtinCall(call *ast.CallExpr) ast.Expr {
 		return nil
 	}
 	b, ok := lw.info.Uses[id].(*types.Builtin)
+	if ok && (b.Name() == "print" || b.Name() == "println") {
+		return lw.printCall(call, b.Name())
+	}
 	if !ok || (b.Name() != "min" && b.Name() != "max") {
 		return nil
 	}
@@ -272,6 +275,24 @@ func (lw *lowering) builtinCall(call *ast.CallExpr) ast.Expr {
 	}
 	fn := parseExpr("func(m " + t + ", rest ..." + t + ") " + t + " {\nfor _, x := range rest {\nif x " + cmp + " m || x != x {\nm = x\n}\n}\nreturn m\n}")
 	return &ast.CallExpr{Fun: fn, Args: call.Args, Lparen: call.Lparen, Rparen: call.Rparen}
+}
+
+// printCall lowers print and println to package printrt, which writes
+// what Go's runtime writes; arguments of interface type are marked so.
+func (lw *lowering) printCall(call *ast.CallExpr, name string) ast.Expr {
+	pkg := lw.importName(types.NewPackage(printrtPath, "printrt"))
+	fn := "Print"
+	if name == "println" {
+		fn = "Println"
+	}
+	args := make([]ast.Expr, len(call.Args))
+	for i, a := range call.Args {
+		args[i] = a
+		if t := lw.typeOf(a); t != nil && types.IsInterface(t) {
+			args[i] = &ast.CallExpr{Fun: parseExpr(pkg + ".IfaceArg"), Args: []ast.Expr{a}}
+		}
+	}
+	return &ast.CallExpr{Fun: parseExpr(pkg + "." + fn), Args: args, Lparen: call.Lparen, Rparen: call.Rparen}
 }
 
 func constLiteral(v constant.Value) ast.Expr {
