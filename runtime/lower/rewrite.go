@@ -1,6 +1,7 @@
 package lower
 
 import (
+	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/parser"
@@ -60,6 +61,10 @@ func (lw *lowering) rewrite(root ast.Node) {
 		case *ast.Ident, *ast.SelectorExpr, *ast.IndexExpr, *ast.IndexListExpr:
 			if e := lw.instance(c, n.(ast.Expr)); e != nil {
 				c.Replace(e)
+			} else if sel, ok := n.(*ast.SelectorExpr); ok {
+				if e := lw.methodExpr(sel); e != nil {
+					c.Replace(e)
+				}
 			}
 		case *ast.CallExpr:
 			if e := lw.builtinCall(n); e != nil {
@@ -245,6 +250,54 @@ func (lw *lowering) instance(c *astutil.Cursor, e ast.Expr) ast.Expr {
 		return &ast.IndexListExpr{X: base, Indices: idx}
 	}
 	return nil
+}
+
+// methodExpr lowers a method expression T.m into the function literal
+// func(recv T, args...) { return recv.m(args...) }: yaegi calls T.m with
+// one argument too many.
+func (lw *lowering) methodExpr(sel *ast.SelectorExpr) ast.Expr {
+	s := lw.info.Selections[sel]
+	if s == nil || s.Kind() != types.MethodExpr {
+		return nil
+	}
+	sig, ok := lw.typeOf(sel).(*types.Signature)
+	if !ok || sig.Params().Len() == 0 || hasTypeParam(sig) {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("func(")
+	var args []string
+	for i := 0; i < sig.Params().Len(); i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		name := fmt.Sprintf("igo_a%d", i)
+		b.WriteString(name + " ")
+		t := sig.Params().At(i).Type()
+		if sig.Variadic() && i == sig.Params().Len()-1 {
+			b.WriteString("...")
+			t = t.(*types.Slice).Elem()
+			name += "..."
+		}
+		b.WriteString(lw.typeExpr(t))
+		if i > 0 {
+			args = append(args, name)
+		}
+	}
+	b.WriteString(")")
+	var res []string
+	for i := 0; i < sig.Results().Len(); i++ {
+		res = append(res, lw.typeExpr(sig.Results().At(i).Type()))
+	}
+	if len(res) > 0 {
+		b.WriteString(" (" + strings.Join(res, ", ") + ")")
+	}
+	call := "igo_a0." + sel.Sel.Name + "(" + strings.Join(args, ", ") + ")"
+	if len(res) > 0 {
+		call = "return " + call
+	}
+	b.WriteString(" {\n" + call + "\n}")
+	return parseExpr(b.String())
 }
 
 // builtinCall lowers min and max; constant calls become their value.
