@@ -39,10 +39,38 @@ func (lw *lowering) rangeStmt(rs *ast.RangeStmt, c *astutil.Cursor, fc *funcCtx)
 	if rs.Key != nil && isBlank(rs.Key) && rs.Value == nil {
 		rs.Key, rs.Tok = nil, token.ILLEGAL
 	}
+	if b, ok := coreType(t).(*types.Basic); ok && b.Info()&types.IsString != 0 && rs.Key != nil {
+		return lw.rangeString(rs)
+	}
 	if rs.Tok == token.ASSIGN {
 		return lw.rangeAssign(rs)
 	}
 	return nil
+}
+
+// rangeString: for i, c := range s  =>  for k, w, str := 0, 0, s; k <
+// len(str); k += w { var r rune; r, w = utf8.DecodeRuneInString(str[k:]);
+// i, c := k, r; ... }. yaegi's own loop gives wrong offsets after an
+// invalid UTF-8 byte.
+func (lw *lowering) rangeString(rs *ast.RangeStmt) ast.Stmt {
+	utf8 := lw.importName(types.NewPackage("unicode/utf8", "utf8"))
+	k, w, str, r := lw.tmp("k"), lw.tmp("w"), lw.tmp("s"), lw.tmp("r")
+	loop := parseStmts(fmt.Sprintf("for %s, %s, %s := 0, 0, string(X); %s < len(%s); %s += %s {\nvar %s rune\n%s, %s = %s.DecodeRuneInString(%s[%s:])\n}",
+		k, w, str, k, str, k, w, r, r, w, utf8, str, k))[0].(*ast.ForStmt)
+	replaceIdent(loop.Init, "X", rs.X)
+	loop.For = rs.For
+	lhs := []ast.Expr{rs.Key}
+	rhs := []ast.Expr{ast.NewIdent(k)}
+	if rs.Value != nil {
+		lhs = append(lhs, rs.Value)
+		rhs = append(rhs, ast.NewIdent(r))
+	} else {
+		loop.Body.List = append(loop.Body.List, parseStmts("_ = "+r)...)
+	}
+	loop.Body.List = append(loop.Body.List, &ast.AssignStmt{Lhs: lhs, Tok: rs.Tok, TokPos: rs.For, Rhs: rhs})
+	// The body is a block of its own, as in Go: it may redeclare i and c.
+	loop.Body.List = append(loop.Body.List, rs.Body)
+	return loop
 }
 
 // rangeAssign: for k, v = range x {...}  =>  for t1, t2 := range x { k, v

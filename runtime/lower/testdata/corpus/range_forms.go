@@ -38,6 +38,22 @@ func main() {
 	}
 	fmt.Println("blanks:", n, sum)
 
+	bad := "a\xffé\xca\xfez"
+	for i, c := range bad {
+		fmt.Print(i, ":", c, " ")
+	}
+	fmt.Println()
+	for i := range bad {
+		i := i * 10 // the body may redeclare the iteration variables
+		fmt.Print(i, " ")
+	}
+	fmt.Println()
+	type name string
+	for _, c := range name("hé") {
+		fmt.Print(string(c))
+	}
+	fmt.Println()
+
 	nan := map[float64]int{math.NaN(): 1, math.NaN(): 2, 1.5: 3}
 	alias := nan
 	clear(nan)
