@@ -46,6 +46,15 @@ func (lw *lowering) rewrite(root ast.Node) {
 			}
 			stack = append(stack, fc)
 			lw.zeroNamedResults(n.Type, n.Body)
+		case *ast.GenDecl:
+			if n.Tok == token.CONST {
+				lw.constDecl(n)
+				return false
+			}
+		case ast.Expr:
+			if lw.foldConst(c, n) {
+				return false
+			}
 		}
 		return true
 	}, func(c *astutil.Cursor) bool {
