@@ -70,6 +70,8 @@ func (lw *lowering) rewrite(root ast.Node) {
 		case *ast.Ident, *ast.SelectorExpr, *ast.IndexExpr, *ast.IndexListExpr:
 			if e := lw.instance(c, n.(ast.Expr)); e != nil {
 				c.Replace(e)
+			} else if ix, ok := n.(*ast.IndexExpr); ok {
+				lw.derefArrayIndex(ix)
 			} else if sel, ok := n.(*ast.SelectorExpr); ok {
 				if e := lw.methodExpr(sel); e != nil {
 					c.Replace(e)
@@ -259,6 +261,20 @@ func (lw *lowering) instance(c *astutil.Cursor, e ast.Expr) ast.Expr {
 		return &ast.IndexListExpr{X: base, Indices: idx}
 	}
 	return nil
+}
+
+// derefArrayIndex spells out the dereference in p[i] for p a pointer to
+// an array: yaegi cannot take the address of such an element (&p[i]).
+func (lw *lowering) derefArrayIndex(ix *ast.IndexExpr) {
+	t := lw.typeOf(ix.X)
+	if t == nil {
+		return
+	}
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		if _, ok := p.Elem().Underlying().(*types.Array); ok {
+			ix.X = &ast.ParenExpr{Lparen: ix.X.Pos(), X: &ast.StarExpr{Star: ix.X.Pos(), X: ix.X}, Rparen: ix.X.End()}
+		}
+	}
 }
 
 // methodExpr lowers a method expression T.m into the function literal

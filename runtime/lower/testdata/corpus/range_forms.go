@@ -54,6 +54,12 @@ func main() {
 	}
 	fmt.Println()
 
+	grid := &[3]int{1, 2, 3}
+	cell := &grid[1] // the address of an element through a pointer to an array
+	*cell = 20
+	grid[2]++
+	fmt.Println("through a pointer:", *grid, len(grid))
+
 	nan := map[float64]int{math.NaN(): 1, math.NaN(): 2, 1.5: 3}
 	alias := nan
 	clear(nan)
