@@ -101,6 +101,10 @@ func (lw *lowering) rewrite(root ast.Node) {
 			if lw.generated[n.Stmt] {
 				c.Replace(n.Stmt)
 			}
+		case *ast.SwitchStmt:
+			if s := lw.interfaceSwitch(n, c); s != nil {
+				c.Replace(s)
+			}
 		case *ast.TypeSwitchStmt:
 			if lw.wrapSwitch && len(stack) > 0 && stack[len(stack)-1].cellLevel && c.Parent() == stack[len(stack)-1].body {
 				c.Replace(&ast.ExprStmt{X: &ast.CallExpr{Fun: &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: []ast.Stmt{n}}}}})
@@ -277,6 +281,76 @@ func (lw *lowering) derefArrayIndex(ix *ast.IndexExpr) {
 	}
 }
 
+// interfaceSwitch rewrites switch x { case 1, "a": } for x of interface
+// type into switch t := x; { case t == 1, t == "a": }: yaegi converts the
+// tag to the type of a case and panics when it cannot.
+func (lw *lowering) interfaceSwitch(sw *ast.SwitchStmt, c *astutil.Cursor) ast.Stmt {
+	if sw.Tag == nil {
+		// switch { case i: } with i an interface holding a bool compares
+		// true == i.
+		for _, st := range sw.Body.List {
+			for i, e := range st.(*ast.CaseClause).List {
+				if t := lw.typeOf(e); t != nil && types.IsInterface(t) {
+					st.(*ast.CaseClause).List[i] = &ast.BinaryExpr{X: e, OpPos: e.End(), Op: token.EQL, Y: ast.NewIdent("true")}
+				}
+			}
+		}
+		return nil
+	}
+	if t := lw.typeOf(sw.Tag); t == nil || !types.IsInterface(t) || hasTypeParam(t) {
+		return nil
+	}
+	_, labeled := c.Parent().(*ast.LabeledStmt)
+	if sw.Init != nil && labeled {
+		return nil
+	}
+	// Only cases of concrete types trouble yaegi (comparing interfaces
+	// of two interface types is what it gets wrong the other way).
+	concrete := false
+	for _, st := range sw.Body.List {
+		for _, e := range st.(*ast.CaseClause).List {
+			if t := lw.typeOf(e); t != nil && !types.IsInterface(t) && !isUntypedNil(t) {
+				concrete = true
+			}
+		}
+	}
+	if !concrete {
+		return nil
+	}
+	tmp := lw.tmp("tag")
+	// One condition per clause: yaegi matches only the first of several
+	// conditions in a tagless case.
+	for _, st := range sw.Body.List {
+		cc := st.(*ast.CaseClause)
+		var cond ast.Expr
+		for _, e := range cc.List {
+			var eq ast.Expr = &ast.BinaryExpr{X: ast.NewIdent(tmp), OpPos: e.Pos(), Op: token.EQL, Y: e}
+			if cond == nil {
+				cond = eq
+			} else {
+				cond = &ast.BinaryExpr{X: cond, OpPos: e.Pos(), Op: token.LOR, Y: eq}
+			}
+		}
+		if cond != nil {
+			cc.List = []ast.Expr{cond}
+		}
+	}
+	def := &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(tmp)}, Tok: token.DEFINE, TokPos: sw.Tag.Pos(), Rhs: []ast.Expr{sw.Tag}}
+	sw.Tag = nil
+	if sw.Init == nil {
+		sw.Init = def
+		return nil
+	}
+	block := &ast.BlockStmt{Lbrace: sw.Pos(), List: []ast.Stmt{sw.Init, def, sw}, Rbrace: sw.End()}
+	sw.Init = nil
+	return block
+}
+
+func isUntypedNil(t types.Type) bool {
+	b, ok := t.(*types.Basic)
+	return ok && b.Kind() == types.UntypedNil
+}
+
 // methodExpr lowers a method expression T.m into the function literal
 // func(recv T, args...) { return recv.m(args...) }: yaegi calls T.m with
 // one argument too many.
@@ -334,6 +408,14 @@ func (lw *lowering) builtinCall(call *ast.CallExpr) ast.Expr {
 	b, ok := lw.info.Uses[id].(*types.Builtin)
 	if ok && (b.Name() == "print" || b.Name() == "println") {
 		return lw.printCall(call, b.Name())
+	}
+	if ok && b.Name() == "new" && len(call.Args) == 1 && !lw.info.Types[call.Args[0]].IsType() {
+		// Go 1.26's new(expr): a pointer to a new variable holding expr.
+		if pt, ok := lw.typeOf(call).(*types.Pointer); ok {
+			t := lw.typeExpr(pt.Elem())
+			fn := parseExpr("func(v " + t + ") *" + t + " {\nreturn &v\n}")
+			return &ast.CallExpr{Fun: fn, Args: call.Args, Lparen: call.Lparen, Rparen: call.Rparen}
+		}
 	}
 	if !ok || (b.Name() != "min" && b.Name() != "max") {
 		return nil

@@ -43,4 +43,11 @@ func main() {
 		fmt.Print(i)
 	}
 	fmt.Println()
+
+	// Go 1.26: new of an expression.
+	p := new(123)
+	name := new("igo")
+	pair := new([2]int{1, 2})
+	*p++
+	fmt.Println(*p, *name, *pair, *new(k > 2), *new(Celsius(1.5)))
 }
