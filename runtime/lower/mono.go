@@ -175,32 +175,6 @@ func (m *monomorph) collect(f *ast.File, info *types.Info) bool {
 	if len(m.decls) == 0 {
 		return false
 	}
-	// An embedded generic field is named after its type, which the copy
-	// renames.
-	for obj := range m.decls {
-		for _, d := range m.decls {
-			var n ast.Node = d.fn
-			if d.spec != nil {
-				n = d.spec
-			}
-			bad := false
-			ast.Inspect(n, func(n ast.Node) bool {
-				st, ok := n.(*ast.StructType)
-				if !ok {
-					return !bad
-				}
-				for _, fl := range st.Fields.List {
-					if b, _ := receiverBase(fl.Type); len(fl.Names) == 0 && b != nil && info.Uses[b] == obj {
-						bad = true
-					}
-				}
-				return !bad
-			})
-			if bad {
-				return false
-			}
-		}
-	}
 	return true
 }
 
@@ -250,6 +224,18 @@ func (m *monomorph) renames(n ast.Node, tsubst map[*types.TypeParam]string, keep
 				args[i] = lw.typeExpr(inst.TypeArgs.At(i))
 			}
 			edits = append(edits, textEdit{off(expr.Pos()), off(expr.End()), m.instanceName(obj, args)})
+			return true
+		}
+		// An embedded generic field is named after its type, which the
+		// copy renames: a.B becomes a.B__int.
+		if v, ok := obj.(*types.Var); ok && v.IsField() && v.Embedded() {
+			t := v.Type()
+			if p, ok := t.(*types.Pointer); ok {
+				t = p.Elem()
+			}
+			if n, ok := t.(*types.Named); ok && n.TypeArgs().Len() > 0 && m.decls[n.Origin().Obj()] != nil {
+				edits = append(edits, textEdit{off(id.Pos()), off(id.End()), lw.typeExpr(n)})
+			}
 			return true
 		}
 		if tn, ok := obj.(*types.TypeName); ok {

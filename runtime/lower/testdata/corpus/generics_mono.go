@@ -78,6 +78,13 @@ func NewSet[T comparable]() Set[T] { return Set[T]{} }
 
 type Sizer interface{ Len() int }
 
+// An embedded generic field keeps working under its type's copy.
+type Named[T any] struct {
+	List[T]
+	*Pair[string, T]
+	name string
+}
+
 // Generic code may hold a type switch whose cases coincide for some type
 // arguments (the first wins), and assertions that cannot hold for some.
 func Kind[T any](v any) string {
@@ -130,6 +137,11 @@ func main() {
 	s.Add("x")
 	var sz Sizer = s
 	fmt.Println(sz.Len(), s.Has("x"), s.Has("z"))
+
+	n := Named[int]{name: "n", Pair: &Pair[string, int]{"k", 9}}
+	n.List = List[int]{val: 5}
+	n.Each(func(v int) { fmt.Print(v, " ") })
+	fmt.Println(n.name, n.Key, n.Pair.Val, n.String())
 
 	fmt.Println(Kind[int](1), Kind[string](1), Kind[int]("s"), Kind[bool](1.5), Kind[float64](1.5))
 	fmt.Println(Is[Square](Square{2}), Is[int](Square{2}))
