@@ -47,6 +47,7 @@ type monomorph struct {
 	decls   map[types.Object]*monoDecl
 	indexed map[*ast.Ident]ast.Expr // x of x[T] or x[T, U] -> the index expression
 	names   map[string]string       // "F[int]" -> its copy's name
+	hoisted map[types.Object]string // local types moved to package level -> their names
 	taken   map[string]bool
 	queue   []*monoInst
 	failed  string
@@ -62,7 +63,7 @@ type textEdit struct {
 // declares none or cannot be monomorphized.
 func (l *Lowerer) monomorphize(fset *token.FileSet, f *ast.File, src string, pkg *types.Package, info *types.Info) (string, bool) {
 	m := &monomorph{src: src, decls: map[types.Object]*monoDecl{}, indexed: map[*ast.Ident]ast.Expr{},
-		names: map[string]string{}, taken: map[string]bool{}}
+		names: map[string]string{}, taken: map[string]bool{}, hoisted: map[types.Object]string{}}
 	m.lw = l.newLowering(fset, f, pkg, info)
 	m.lw.mono = m
 	if !m.collect(f, info) {
@@ -111,9 +112,31 @@ func (l *Lowerer) monomorphize(fset *token.FileSet, f *ast.File, src string, pkg
 		from, to := off(g.Pos()), off(g.End())
 		edits = append(edits, textEdit{from, to, strings.Repeat("\n", strings.Count(src[from:to], "\n"))})
 	}
+	hoisted := m.hoistLocalTypes(f, inGeneric)
+	for _, h := range hoisted {
+		from, to := off(h.blank.Pos()), off(h.blank.End())
+		edits = append(edits, textEdit{from, to, strings.Repeat("\n", strings.Count(src[from:to], "\n"))})
+		if h.name != h.obj.Name() {
+			for id, obj := range m.lw.info.Uses {
+				if obj == h.obj {
+					edits = append(edits, textEdit{off(id.Pos()), off(id.End()), h.name})
+				}
+			}
+		}
+	}
 	edits = append(edits, m.renames(f, nil, func(id *ast.Ident) bool { return !inGeneric(id.Pos()) })...)
 	var out strings.Builder
 	out.WriteString(applyEdits(src, 0, len(src), edits))
+	for _, h := range hoisted {
+		var self []textEdit
+		for id, obj := range m.lw.info.Uses {
+			if obj == h.obj && id.Pos() >= h.spec.Pos() && id.Pos() < h.spec.End() {
+				self = append(self, textEdit{off(id.Pos()), off(id.End()), h.name})
+			}
+		}
+		fmt.Fprintf(&out, "\n\n//line %s:%d\ntype %s %s", interp.DefaultSourceName, fset.Position(h.spec.Pos()).Line, h.name,
+			applyEdits(src, off(h.spec.Name.End()), off(h.spec.End()), self))
+	}
 	for len(m.queue) > 0 && m.failed == "" {
 		inst := m.queue[0]
 		m.queue = m.queue[1:]
@@ -176,6 +199,103 @@ func (m *monomorph) collect(f *ast.File, info *types.Info) bool {
 		return false
 	}
 	return true
+}
+
+// localType is a type declared in a function that an instance takes as
+// a type argument: the copy, at package level, must name it, so the
+// declaration moves to package level too.
+type localType struct {
+	obj   types.Object
+	spec  *ast.TypeSpec
+	blank ast.Node // what leaves the function: the spec or its declaration
+	name  string
+}
+
+// hoistLocalTypes finds the local types used as type arguments and
+// moves those whose declarations mention nothing else local.
+func (m *monomorph) hoistLocalTypes(f *ast.File, inGeneric func(token.Pos) bool) []*localType {
+	lw := m.lw
+	pkg := lw.pkg
+	isLocal := func(o types.Object) bool {
+		return o != nil && o.Pkg() == pkg && o.Parent() != nil && o.Parent() != pkg.Scope() && o.Parent() != types.Universe
+	}
+	wanted := map[types.Object]bool{}
+	var walk func(t types.Type)
+	walk = func(t types.Type) {
+		switch t := t.(type) {
+		case *types.Named:
+			if isLocal(t.Obj()) {
+				wanted[t.Obj()] = true
+			}
+			for i := 0; i < t.TypeArgs().Len(); i++ {
+				walk(t.TypeArgs().At(i))
+			}
+		case *types.Pointer:
+			walk(t.Elem())
+		case *types.Slice:
+			walk(t.Elem())
+		case *types.Array:
+			walk(t.Elem())
+		case *types.Map:
+			walk(t.Key())
+			walk(t.Elem())
+		case *types.Chan:
+			walk(t.Elem())
+		}
+	}
+	for id, inst := range lw.info.Instances {
+		if m.decls[lw.info.Uses[id]] == nil {
+			continue
+		}
+		for i := 0; i < inst.TypeArgs.Len(); i++ {
+			walk(inst.TypeArgs.At(i))
+		}
+	}
+	if len(wanted) == 0 {
+		return nil
+	}
+	var out []*localType
+	ast.Inspect(f, func(n ast.Node) bool {
+		gd, ok := n.(*ast.GenDecl)
+		if !ok || gd.Tok != token.TYPE {
+			return true
+		}
+		for _, sp := range gd.Specs {
+			ts := sp.(*ast.TypeSpec)
+			obj := lw.info.Defs[ts.Name]
+			if !wanted[obj] || ts.TypeParams != nil || inGeneric(ts.Pos()) {
+				continue
+			}
+			movable := true
+			ast.Inspect(ts.Type, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok {
+					if o := lw.info.Uses[id]; o != obj && isLocal(o) {
+						if _, isField := o.(*types.Var); !isField || !o.(*types.Var).IsField() {
+							movable = false
+						}
+					}
+				}
+				return movable
+			})
+			if !movable {
+				continue
+			}
+			lt := &localType{obj: obj, spec: ts, blank: ts}
+			if len(gd.Specs) == 1 {
+				lt.blank = gd
+			}
+			name := obj.Name()
+			for i := 2; m.taken[name] || pkg.Scope().Lookup(name) != nil; i++ {
+				name = fmt.Sprintf("%s_%d", obj.Name(), i)
+			}
+			m.taken[name] = true
+			lt.name = name
+			m.hoisted[obj] = name
+			out = append(out, lt)
+		}
+		return true
+	})
+	return out
 }
 
 // receiverBase is the type name of a receiver (T, *T, T[A], *T[A, B]) and

@@ -122,6 +122,10 @@ func (lw *lowering) writeType(b *strings.Builder, t types.Type) {
 	case *types.Named:
 		obj := t.Obj()
 		if lw.mono != nil && obj.Pkg() == lw.pkg {
+			if name, ok := lw.mono.hoisted[obj]; ok {
+				b.WriteString(name)
+				return
+			}
 			if obj.Parent() != nil && obj.Parent() != lw.pkg.Scope() {
 				lw.mono.fail("type %s is declared inside a function", obj.Name())
 			}

@@ -143,6 +143,13 @@ func main() {
 	n.Each(func(v int) { fmt.Print(v, " ") })
 	fmt.Println(n.name, n.Key, n.Pair.Val, n.String())
 
+	// A type declared in a function, as a type argument.
+	type point struct{ x, y int }
+	pts := Map([]int{1, 2}, func(i int) point { return point{i, i * i} })
+	var lp *List[point]
+	lp = lp.Push(pts[1])
+	fmt.Println(pts, lp.val)
+
 	fmt.Println(Kind[int](1), Kind[string](1), Kind[int]("s"), Kind[bool](1.5), Kind[float64](1.5))
 	fmt.Println(Is[Square](Square{2}), Is[int](Square{2}))
 }
