@@ -28,6 +28,7 @@ import (
 	"github.com/traefik/yaegi/stdlib"
 
 	"github.com/igo-kernel/igo/runtime/lower/genstd"
+	"github.com/igo-kernel/igo/runtime/lower/panicrt"
 	"github.com/igo-kernel/igo/runtime/lower/printrt"
 	"github.com/igo-kernel/igo/runtime/stdsyms"
 )
@@ -83,10 +84,18 @@ var extraTables = []interp.Exports{stdsyms.Symbols, {"iter/iter": {}}, {printrtP
 	"Print":    reflect.ValueOf(printrt.Print),
 	"Println":  reflect.ValueOf(printrt.Println),
 	"IfaceArg": reflect.ValueOf(printrt.IfaceArg),
+}}, {panicrtPath + "/panicrt": {
+	"Recovered":          reflect.ValueOf(panicrt.Recovered),
+	"Error":              reflect.ValueOf((*panicrt.Error)(nil)),
+	"TypeAssertionError": reflect.ValueOf((*panicrt.TypeAssertionError)(nil)),
 }}}
 
-// printrtPath is the package print and println calls become.
-const printrtPath = "github.com/igo-kernel/igo/runtime/lower/printrt"
+// printrtPath is the package print and println calls become; recover()
+// goes through panicrtPath.
+const (
+	printrtPath = "github.com/igo-kernel/igo/runtime/lower/printrt"
+	panicrtPath = "github.com/igo-kernel/igo/runtime/lower/panicrt"
+)
 
 // Program lowers a whole program (a package main file) with Default.
 func Program(filename, src string) (string, error) {

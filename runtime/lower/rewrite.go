@@ -409,6 +409,11 @@ func (lw *lowering) builtinCall(call *ast.CallExpr) ast.Expr {
 	if ok && (b.Name() == "print" || b.Name() == "println") {
 		return lw.printCall(call, b.Name())
 	}
+	if ok && b.Name() == "recover" {
+		// Still called by the deferred function itself, as Go requires.
+		pkg := lw.importName(types.NewPackage(panicrtPath, "panicrt"))
+		return &ast.CallExpr{Fun: parseExpr(pkg + ".Recovered"), Args: []ast.Expr{call}, Lparen: call.Lparen, Rparen: call.Rparen}
+	}
 	if ok && b.Name() == "new" && len(call.Args) == 1 && !lw.info.Types[call.Args[0]].IsType() {
 		// Go 1.26's new(expr): a pointer to a new variable holding expr.
 		if pt, ok := lw.typeOf(call).(*types.Pointer); ok {
