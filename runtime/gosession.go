@@ -25,6 +25,7 @@ import (
 	"github.com/igo-kernel/igo/magics"
 	"github.com/igo-kernel/igo/runtime/cell"
 	"github.com/igo-kernel/igo/runtime/lower"
+	"github.com/igo-kernel/igo/runtime/lower/panicrt"
 	"github.com/igo-kernel/igo/session"
 )
 
@@ -859,7 +860,9 @@ func (s *goSession) evalError(ctx context.Context, err error) *session.Error {
 			msg := fmt.Sprintf("os.Exit(%d) was called; IGo stopped the cell and kept the session (its state is intact)", int(code))
 			return &session.Error{Name: "Exit", Value: msg, Traceback: []string{"\x1b[31mExit\x1b[0m: " + msg}}
 		}
-		value := fmt.Sprint(p.Value)
+		// "reflect: slice index out of range" reads as the runtime error
+		// it stands for.
+		value := fmt.Sprint(panicrt.Recovered(p.Value))
 		tb := []string{"\x1b[31mpanic\x1b[0m: " + value + magics.BackendHint(value), ""}
 		for _, f := range frames {
 			tb = append(tb, "    "+s.frameText(f))
