@@ -253,7 +253,7 @@ func Chunks(src string, firstLine int) ([]Chunk, error) {
 	var chunks []Chunk
 	for _, sp := range spans {
 		text := src[sp.start:sp.end]
-		p := file.PositionFor(file.Pos(sp.start), false) // real lines, whatever //line comments say
+		p := file.Position(file.Pos(sp.start))
 		c := Chunk{Line: firstLine + p.Line - 1, Col: p.Column, Src: text}
 		if err := classify(&c); err != nil {
 			return nil, err
@@ -358,7 +358,7 @@ func classify(c *Chunk) error {
 func unresolved(fset *token.FileSet, f *ast.File) []Ref {
 	var refs []Ref
 	for _, id := range f.Unresolved {
-		p := fset.PositionFor(id.Pos(), false)
+		p := fset.Position(id.Pos())
 		refs = append(refs, Ref{Name: id.Name, Line: p.Line, Col: p.Column})
 	}
 	return refs
