@@ -87,6 +87,12 @@ func (lw *lowering) rewrite(root ast.Node) {
 			if s := lw.clearStmt(n); s != nil {
 				c.Replace(s)
 			}
+		case *ast.AssignStmt:
+			if c.Index() >= 0 { // in a statement list, not a for loop's post statement
+				if s := lw.parallelAssign(n); s != nil {
+					c.Replace(s)
+				}
+			}
 		case *ast.RangeStmt:
 			var fc *funcCtx
 			if len(stack) > 0 {
@@ -349,6 +355,95 @@ func (lw *lowering) interfaceSwitch(sw *ast.SwitchStmt, c *astutil.Cursor) ast.S
 func isUntypedNil(t types.Type) bool {
 	b, ok := t.(*types.Basic)
 	return ok && b.Kind() == types.UntypedNil
+}
+
+// parallelAssign spells out the two phases of a, b[i] = x, y (operands
+// and values first, then the assignments left to right): yaegi assigns
+// one by one, so x[1], y[0] = y[0], x[1] read values already changed.
+// Plain variables on the left (a, b = b, a) yaegi gets right; those stay.
+func (lw *lowering) parallelAssign(as *ast.AssignStmt) ast.Stmt {
+	if as.Tok != token.ASSIGN || len(as.Lhs) < 2 || len(as.Lhs) != len(as.Rhs) {
+		return nil
+	}
+	plain := true
+	for _, l := range as.Lhs {
+		if _, ok := ast.Unparen(l).(*ast.Ident); !ok {
+			plain = false
+		}
+	}
+	if plain || lw.failedTypes(as.Lhs) {
+		return nil
+	}
+	var pre, post []ast.Stmt
+	tmp := func(e ast.Expr, t types.Type) ast.Expr {
+		name := lw.tmp("pa")
+		var value ast.Expr = e
+		spec := &ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(name)}, Values: []ast.Expr{value}}
+		if t != nil && !isUntyped(t) {
+			spec.Type = parseExpr(lw.typeExpr(t))
+		}
+		pre = append(pre, &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, TokPos: e.Pos(), Specs: []ast.Spec{spec}}})
+		return ast.NewIdent(name)
+	}
+	operand := func(e ast.Expr) ast.Expr {
+		if tv, ok := lw.info.Types[e]; ok && tv.Value != nil {
+			return e
+		}
+		t := lw.typeOf(e)
+		if t == nil || hasTypeParam(t) {
+			return e
+		}
+		return tmp(e, t)
+	}
+	lhs := make([]ast.Expr, len(as.Lhs))
+	for i, l := range as.Lhs {
+		switch x := ast.Unparen(l).(type) {
+		case *ast.IndexExpr:
+			ix := &ast.IndexExpr{X: x.X, Lbrack: x.Lbrack, Index: x.Index, Rbrack: x.Rbrack}
+			if t := lw.typeOf(x.X); t != nil {
+				switch t.Underlying().(type) {
+				case *types.Slice, *types.Map, *types.Pointer:
+					ix.X = operand(x.X)
+				}
+			}
+			ix.Index = operand(x.Index)
+			lhs[i] = ix
+		case *ast.StarExpr:
+			lhs[i] = &ast.StarExpr{Star: x.Star, X: operand(x.X)}
+		case *ast.SelectorExpr:
+			sel := &ast.SelectorExpr{X: x.X, Sel: x.Sel}
+			if s := lw.info.Selections[x]; s != nil && s.Kind() == types.FieldVal {
+				if t := lw.typeOf(x.X); t != nil {
+					if _, ok := t.Underlying().(*types.Pointer); ok {
+						sel.X = operand(x.X)
+					}
+				}
+			}
+			lhs[i] = sel
+		default:
+			lhs[i] = l
+		}
+	}
+	for i, r := range as.Rhs {
+		if isBlank(as.Lhs[i]) {
+			pre = append(pre, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_")}, Tok: token.ASSIGN, TokPos: r.Pos(), Rhs: []ast.Expr{r}})
+			continue
+		}
+		v := tmp(r, lw.typeOf(as.Lhs[i]))
+		post = append(post, &ast.AssignStmt{Lhs: []ast.Expr{lhs[i]}, Tok: token.ASSIGN, TokPos: as.TokPos, Rhs: []ast.Expr{v}})
+	}
+	return &ast.BlockStmt{Lbrace: as.Pos(), List: append(pre, post...), Rbrace: as.End()}
+}
+
+// failedTypes reports whether a left-hand side lacks a type (the
+// expression was made by another lowering).
+func (lw *lowering) failedTypes(es []ast.Expr) bool {
+	for _, e := range es {
+		if !isBlank(e) && lw.typeOf(e) == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // methodExpr lowers a method expression T.m into the function literal

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	goruntime "runtime"
 	"sort"
 	"strconv"
@@ -132,9 +133,72 @@ func TestGoRunTests(t *testing.T) {
 		t.Log("FAIL " + f)
 	}
 	t.Logf("passed %d of %d (%.0f%%)", pass, len(files), 100*float64(pass)/float64(len(files)))
+	if path := os.Getenv("IGO_GORUN_REPORT"); path != "" {
+		if err := writeReport(path, pass, len(files), fails); err != nil {
+			t.Error(err)
+		}
+	}
 	if want := recorded(t); pass < want {
 		t.Errorf("passed %d, fewer than the recorded %d", pass, want)
 	}
+}
+
+// causes sorts failures by what their first line of output shows.
+var causes = []struct{ pattern, cause string }{
+	{"not supported", "refused by the lowering, which names the construct"},
+	{"CFG post-order panic", "yaegi crashes compiling generic code"},
+	{"incomplete type", "yaegi crashes compiling generic code"},
+	{"goroutine stack exceeds", "yaegi recurses without end on a generic type"},
+	{"time limit", "slower than the 10 s limit in the interpreter"},
+	{"reflect", "yaegi fails inside package reflect (an interpreted value where a Go one is expected)"},
+	{"interface conversion", "an interpreted value in an interface lacks its type or methods"},
+	{"output differs", "runs, prints something else (mostly interpreted types in interfaces, reflection of methods)"},
+	{"exit: panic:", "wrong result: one of the program's own checks panicked"},
+	{"runtime error", "a runtime error inside the interpreter"},
+}
+
+// compileError matches "exit: 12:3: message", yaegi refusing the program.
+var compileError = regexp.MustCompile(`^exit: (\S+:)?\d+:\d+: `)
+
+// writeReport writes the list of failing tests, with causes, as Markdown.
+func writeReport(path string, pass, total int, fails []string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Go run tests that fail through igo run\n\n")
+	fmt.Fprintf(&b, "Written by `IGO_GORUN_REPORT=$PWD/tests/gorun/FAILING.md go test ./tests/gorun -run TestGoRunTests`"+
+		" (Go %s): %d of %d pass (%.0f%%).\n"+
+		"The cause is read from the first line of output.\n\n",
+		goruntime.Version(), pass, total, 100*float64(pass)/float64(total))
+	count := map[string]int{}
+	var rows []string
+	for _, f := range fails {
+		name, why, _ := strings.Cut(f, ": ")
+		cause := "other: a wrong result the program reports itself"
+		if compileError.MatchString(why) {
+			cause = "yaegi refuses to compile it"
+		}
+		for _, c := range causes {
+			if strings.Contains(why, c.pattern) {
+				cause = c.cause
+				break
+			}
+		}
+		count[cause]++
+		why = strings.ReplaceAll(why, goruntime.GOROOT(), "$GOROOT") // no machine paths
+		why = strings.ReplaceAll(why, "|", "\\|")
+		rows = append(rows, fmt.Sprintf("| %s | %s | `%s` |", name, cause, strings.TrimSpace(why)))
+	}
+	b.WriteString("| cause | tests |\n|---|---|\n")
+	var keys []string
+	for k := range count {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return count[keys[i]] > count[keys[j]] })
+	for _, k := range keys {
+		fmt.Fprintf(&b, "| %s | %d |\n", k, count[k])
+	}
+	b.WriteString("\n| test | cause | first line |\n|---|---|---|\n")
+	b.WriteString(strings.Join(rows, "\n") + "\n")
+	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
 func relName(f string) string {
