@@ -106,6 +106,24 @@ func (lw *lowering) rewrite(root ast.Node) {
 			// it any more.
 			if lw.generated[n.Stmt] {
 				c.Replace(n.Stmt)
+			} else if f, ok := n.Stmt.(*ast.ForStmt); ok && c.Index() >= 0 {
+				if init := lw.hoistLoopInit(f); init != nil {
+					c.Replace(&ast.BlockStmt{Lbrace: n.Pos(), List: []ast.Stmt{init, n}, Rbrace: n.End()})
+				}
+			}
+		case *ast.ForStmt:
+			if c.Index() >= 0 { // not labeled (see above)
+				if init := lw.hoistLoopInit(n); init != nil {
+					c.Replace(&ast.BlockStmt{Lbrace: n.Pos(), List: []ast.Stmt{init, n}, Rbrace: n.End()})
+				}
+			}
+		case *ast.DeferStmt:
+			if s := lw.argsNow(n.Call, n); s != nil && c.Index() >= 0 {
+				c.Replace(s)
+			}
+		case *ast.GoStmt:
+			if s := lw.argsNow(n.Call, n); s != nil && c.Index() >= 0 {
+				c.Replace(s)
 			}
 		case *ast.SwitchStmt:
 			if s := lw.interfaceSwitch(n, c); s != nil {
@@ -444,6 +462,105 @@ func (lw *lowering) failedTypes(es []ast.Expr) bool {
 		}
 	}
 	return false
+}
+
+// hoistLoopInit moves the variables a for loop declares out of it:
+// for i := 0; i < n; i++ { ... } becomes { i := 0; for ; i < n; i++
+// { ... } }. yaegi gives each iteration its own copy but loses what the
+// body assigns to it (i += 5 in the body is undone by the next i++).
+// Without closures or addresses taking the variables, one variable for
+// all iterations behaves the same; with them the loop is left alone.
+// It returns the init statement it took, or nil.
+func (lw *lowering) hoistLoopInit(f *ast.ForStmt) ast.Stmt {
+	as, ok := f.Init.(*ast.AssignStmt)
+	if !ok || as.Tok != token.DEFINE {
+		return nil
+	}
+	vars := map[types.Object]bool{}
+	for _, l := range as.Lhs {
+		if id, ok := l.(*ast.Ident); ok {
+			if obj := lw.info.Defs[id]; obj != nil {
+				vars[obj] = true
+			}
+		}
+	}
+	uses := func(n ast.Node) bool {
+		found := false
+		ast.Inspect(n, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && vars[lw.info.Uses[id]] {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	captured := false
+	for _, part := range []ast.Node{f.Cond, f.Post, f.Body} {
+		if part == nil || captured {
+			continue
+		}
+		ast.Inspect(part, func(n ast.Node) bool {
+			switch x := n.(type) {
+			case *ast.FuncLit:
+				captured = captured || uses(x)
+				return false
+			case *ast.UnaryExpr:
+				captured = captured || x.Op == token.AND && uses(x.X)
+			case *ast.DeferStmt:
+				// yaegi reads a deferred call's arguments when it runs.
+				captured = captured || uses(x.Call)
+			case *ast.GoStmt:
+				captured = captured || uses(x.Call)
+			case *ast.SelectorExpr:
+				// A method value with a pointer receiver takes the
+				// variable's address.
+				if s := lw.info.Selections[x]; s != nil && s.Kind() == types.MethodVal && uses(x.X) {
+					captured = true
+				}
+			}
+			return !captured
+		})
+	}
+	if captured {
+		return nil
+	}
+	f.Init = nil
+	return as
+}
+
+// argsNow evaluates the arguments of a deferred call, or of a go
+// statement's call, before the statement, as Go does: yaegi reads them
+// when the call runs (x := 1; defer fmt.Println(x); x = 2 printed 2).
+// defer f(a, b) becomes { t1, t2 := a, b; defer f(t1, t2) } (defer still
+// belongs to the function).
+func (lw *lowering) argsNow(call *ast.CallExpr, st ast.Stmt) ast.Stmt {
+	if len(call.Args) == 0 {
+		return nil
+	}
+	if sig, ok := lw.typeOf(call.Fun).(*types.Signature); ok && len(call.Args) == 1 && sig.Params().Len() > 1 {
+		return nil // f(g()) with g returning several values
+	}
+	if tv, ok := lw.info.Types[call.Fun]; ok && tv.IsType() {
+		return nil // a conversion
+	}
+	var pre []ast.Stmt
+	for i, a := range call.Args {
+		tv, ok := lw.info.Types[a]
+		if !ok || tv.Value != nil || tv.Type == nil || isUntyped(tv.Type) || hasTypeParam(tv.Type) {
+			continue
+		}
+		if _, isLit := a.(*ast.FuncLit); isLit {
+			continue
+		}
+		name := lw.tmp("arg")
+		pre = append(pre, &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, TokPos: a.Pos(), Specs: []ast.Spec{
+			&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(name)}, Type: parseExpr(lw.typeExpr(tv.Type)), Values: []ast.Expr{a}}}}})
+		call.Args[i] = ast.NewIdent(name)
+	}
+	if len(pre) == 0 {
+		return nil
+	}
+	return &ast.BlockStmt{Lbrace: st.Pos(), List: append(pre, st), Rbrace: st.End()}
 }
 
 // methodExpr lowers a method expression T.m into the function literal
