@@ -1,0 +1,45 @@
+package runtime
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/igo-kernel/igo/session"
+)
+
+// BenchmarkTrivialCell is one "x + 1" cell through the kernel-side
+// session and the worker process, with the cell compiler (type check and
+// lowering) on; BenchmarkTrivialCellNoLower is the anchor with it off
+// (IGO_LOWER=0). The ratio is the checker's cost per cell; the rest of a
+// Jupyter round trip is the kernel's messaging (bench/RESULTS.md).
+func BenchmarkTrivialCell(b *testing.B)        { benchmarkTrivialCell(b, "") }
+func BenchmarkTrivialCellNoLower(b *testing.B) { benchmarkTrivialCell(b, "0") }
+
+func benchmarkTrivialCell(b *testing.B, lower string) {
+	b.Setenv("IGO_LOWER", lower)
+	exe, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := NewSession(Options{Command: []string{exe}, InterruptGrace: 2 * time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	exec := func(code string) {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		if rep := s.Execute(ctx, session.ExecuteRequest{Code: code}, &recorder{}); rep.Error != nil {
+			b.Fatalf("%q: %v", code, rep.Error)
+		}
+	}
+	for _, c := range []string{"x := 1", "func f(a int) int { return a }", "type T struct{ A int }"} {
+		exec(c)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		exec("x + 1")
+	}
+}
