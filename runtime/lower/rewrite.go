@@ -91,8 +91,14 @@ func (lw *lowering) rewrite(root ast.Node) {
 			if c.Index() >= 0 { // in a statement list, not a for loop's post statement
 				if s := lw.parallelAssign(n); s != nil {
 					c.Replace(s)
+				} else {
+					for _, t := range lw.tupleLiterals(n) {
+						c.InsertBefore(t)
+					}
 				}
 			}
+		case *ast.IfStmt:
+			lw.initTupleLiterals(c, n.Init)
 		case *ast.RangeStmt:
 			var fc *funcCtx
 			if len(stack) > 0 {
@@ -126,10 +132,12 @@ func (lw *lowering) rewrite(root ast.Node) {
 				c.Replace(s)
 			}
 		case *ast.SwitchStmt:
+			lw.initTupleLiterals(c, n.Init)
 			if s := lw.interfaceSwitch(n, c); s != nil {
 				c.Replace(s)
 			}
 		case *ast.TypeSwitchStmt:
+			lw.initTupleLiterals(c, n.Init)
 			if lw.wrapSwitch && len(stack) > 0 && stack[len(stack)-1].cellLevel && c.Parent() == stack[len(stack)-1].body {
 				c.Replace(&ast.ExprStmt{X: &ast.CallExpr{Fun: &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: []ast.Stmt{n}}}}})
 			}
@@ -561,6 +569,51 @@ func (lw *lowering) argsNow(call *ast.CallExpr, st ast.Stmt) ast.Stmt {
 		return nil
 	}
 	return &ast.BlockStmt{Lbrace: st.Pos(), List: append(pre, st), Rbrace: st.End()}
+}
+
+// initTupleLiterals is tupleLiterals for the init statement of an if or
+// switch: its values go before the statement.
+func (lw *lowering) initTupleLiterals(c *astutil.Cursor, init ast.Stmt) {
+	if as, ok := init.(*ast.AssignStmt); ok && c.Index() >= 0 {
+		for _, t := range lw.tupleLiterals(as) {
+			c.InsertBefore(t)
+		}
+	}
+}
+
+// tupleLiterals mends a, b := f(), []int{7} (or = ): yaegi loses the
+// call's value when a composite literal stands in the same tuple. The
+// values move, in order, into variables declared before the statement
+// (returned, for the caller to insert), and the tuple takes those.
+func (lw *lowering) tupleLiterals(as *ast.AssignStmt) []ast.Stmt {
+	if len(as.Lhs) < 2 || len(as.Lhs) != len(as.Rhs) || (as.Tok != token.DEFINE && as.Tok != token.ASSIGN) {
+		return nil
+	}
+	literal := false
+	for _, r := range as.Rhs {
+		e := ast.Unparen(r)
+		if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+			e = ast.Unparen(u.X)
+		}
+		if _, ok := e.(*ast.CompositeLit); ok {
+			literal = true
+		}
+	}
+	if !literal {
+		return nil
+	}
+	var pre []ast.Stmt
+	for i, r := range as.Rhs {
+		tv, ok := lw.info.Types[r]
+		if !ok || tv.Type == nil || tv.Value != nil || isUntyped(tv.Type) || hasTypeParam(tv.Type) {
+			continue
+		}
+		name := lw.tmp("tv")
+		pre = append(pre, &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, TokPos: r.Pos(), Specs: []ast.Spec{
+			&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(name)}, Type: parseExpr(lw.typeExpr(tv.Type)), Values: []ast.Expr{r}}}}})
+		as.Rhs[i] = ast.NewIdent(name)
+	}
+	return pre
 }
 
 // methodExpr lowers a method expression T.m into the function literal

@@ -13,6 +13,8 @@ func f(i int) int {
 	return i + 1
 }
 
+func g() []int { return []int{1, 2} }
+
 func main() {
 	x := []int{1, 2, 3}
 	i := 0
@@ -42,6 +44,16 @@ func main() {
 	var any1 any
 	f32, x[0], any1 = 1.5, f(0), f(1)
 	fmt.Println(f32, x[0], any1, calls)
+
+	// A call and a composite literal in one tuple.
+	s1, s2 := g(), []int{7}
+	s3, s4 := []int{8}, g()
+	fmt.Println(s1, s2, s3, s4)
+	if u, v := g(), []int{9}; len(u) == len(v) {
+		fmt.Println("in an if:", u, v)
+	}
+	s1, s2 = []int{6}, g()
+	fmt.Println(s1, s2)
 
 	a, b = b, a
 	_, x[2] = f(5), 9
