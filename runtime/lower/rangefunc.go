@@ -23,6 +23,15 @@ func (lw *lowering) rangeStmt(rs *ast.RangeStmt, c *astutil.Cursor, fc *funcCtx)
 	if ls, ok := c.Parent().(*ast.LabeledStmt); ok {
 		label = ls.Label.Name
 	}
+	if p, ok := coreType(t).(*types.Pointer); ok && (rs.Value == nil || isBlank(rs.Value)) && noCalls(rs.X) {
+		// for i := range p, p a pointer to an array: the indices, without
+		// touching p (it may be nil). With a call in it, Go evaluates p.
+		if a, ok := p.Elem().Underlying().(*types.Array); ok {
+			rs.X = &ast.BasicLit{Kind: token.INT, Value: fmt.Sprint(a.Len()), ValuePos: rs.X.Pos()}
+			rs.Value = nil
+			return lw.rangeInt(rs, types.Typ[types.Int])
+		}
+	}
 	switch u := coreType(t).(type) {
 	case *types.Basic:
 		if u.Info()&types.IsInteger != 0 {
@@ -71,6 +80,22 @@ func (lw *lowering) rangeString(rs *ast.RangeStmt) ast.Stmt {
 	// The body is a block of its own, as in Go: it may redeclare i and c.
 	loop.Body.List = append(loop.Body.List, rs.Body)
 	return loop
+}
+
+// noCalls reports whether e holds no call and no receive (Go does not
+// evaluate such a range expression when only indices are asked for).
+func noCalls(e ast.Expr) bool {
+	ok := true
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.CallExpr:
+			ok = false
+		case *ast.UnaryExpr:
+			ok = ok && x.Op != token.ARROW
+		}
+		return ok
+	})
+	return ok
 }
 
 // rangeAssign: for k, v = range x {...}  =>  for t1, t2 := range x { k, v

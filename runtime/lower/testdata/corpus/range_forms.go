@@ -60,6 +60,13 @@ func main() {
 	grid[2]++
 	fmt.Println("through a pointer:", *grid, len(grid))
 
+	var nilArray *[4]int
+	count := 0
+	for i := range nilArray { // indices only: a nil pointer is fine
+		count += i
+	}
+	fmt.Println("indices of a nil array pointer:", count, len(nilArray))
+
 	nan := map[float64]int{math.NaN(): 1, math.NaN(): 2, 1.5: 3}
 	alias := nan
 	clear(nan)
