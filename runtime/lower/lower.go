@@ -153,6 +153,7 @@ func (l *Lowerer) Program(filename, src string) (string, error) {
 		}
 	}
 	lw := l.newLowering(fset, f, pkg, info)
+	lw.orderVarInits()
 	if err := lw.run(); err != nil {
 		return "", err
 	}

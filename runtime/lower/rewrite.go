@@ -674,6 +674,16 @@ func (lw *lowering) builtinCall(call *ast.CallExpr) ast.Expr {
 	if ok && (b.Name() == "print" || b.Name() == "println") {
 		return lw.printCall(call, b.Name())
 	}
+	if ok && (b.Name() == "len" || b.Name() == "cap") && len(call.Args) == 1 {
+		// len(f()) for f returning a pointer to an array: f runs, and the
+		// length is the array's, even for nil (yaegi asks reflect).
+		if pt, isPtr := coreType(lw.typeOf(call.Args[0])).(*types.Pointer); isPtr && lw.info.Types[call].Value == nil {
+			if a, isArr := pt.Elem().Underlying().(*types.Array); isArr && !hasLocalType(pt) {
+				fn := parseExpr(fmt.Sprintf("func(%s) int {\nreturn %d\n}", lw.typeExpr(pt), a.Len()))
+				return &ast.CallExpr{Fun: fn, Args: call.Args, Lparen: call.Lparen, Rparen: call.Rparen}
+			}
+		}
+	}
 	if ok && b.Name() == "recover" {
 		// Still called by the deferred function itself, as Go requires.
 		pkg := lw.importName(types.NewPackage(panicrtPath, "panicrt"))
