@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/scanner"
+	"go/token"
 	"go/types"
 	"io"
 	"log"
@@ -324,6 +326,14 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 				v, err = s.evalStatements(ctx, group)
 			} else {
 				v, err = s.it.EvalWithContext(ctx, assemble(group))
+				if err != nil && strings.Contains(err.Error(), "definition loop") {
+					// var v any = x with x a session variable: yaegi's top
+					// level refuses it (nothing ran); written as the
+					// definition v := (any)(x), it works.
+					if alt, ok := varsAssignedAfter(group); ok {
+						v, err = s.it.EvalWithContext(ctx, assemble(alt))
+					}
+				}
 			}
 			if err != nil {
 				return s.evalError(ctx, err)
@@ -395,6 +405,56 @@ func (s *goSession) instantiate(chunks []cell.Chunk) *session.Error {
 		}
 	}
 	return nil
+}
+
+// varsAssignedAfter rewrites a group of var declarations with values,
+// var a, b T = x, y, as the definition a, b := (T)(x), (T)(y), each on
+// its line. ok is false when the group holds anything else.
+func varsAssignedAfter(group []cell.Chunk) ([]cell.Chunk, bool) {
+	out := make([]cell.Chunk, len(group))
+	for i, c := range group {
+		f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+c.Src, parser.SkipObjectResolution)
+		if err != nil || len(f.Decls) != 1 {
+			return nil, false
+		}
+		gd, ok := f.Decls[0].(*ast.GenDecl)
+		if !ok || gd.Tok != token.VAR {
+			return nil, false
+		}
+		text := func(n ast.Node) string {
+			return c.Src[n.Pos()-token.Pos(len("package p\n"))-1 : n.End()-token.Pos(len("package p\n"))-1]
+		}
+		var parts []string
+		for _, sp := range gd.Specs {
+			vs := sp.(*ast.ValueSpec)
+			names := make([]string, len(vs.Names))
+			allBlank := true
+			for j, n := range vs.Names {
+				names[j] = n.Name
+				allBlank = allBlank && n.Name == "_"
+			}
+			lhs := strings.Join(names, ", ")
+			if len(vs.Values) == 0 {
+				parts = append(parts, "var "+text(vs))
+				continue
+			}
+			values := make([]string, len(vs.Values))
+			for j, v := range vs.Values {
+				values[j] = text(v)
+				if vs.Type != nil {
+					values[j] = "(" + text(vs.Type) + ")(" + values[j] + ")"
+				}
+			}
+			op := " := "
+			if allBlank {
+				op = " = "
+			}
+			parts = append(parts, lhs+op+strings.Join(values, ", "))
+		}
+		c.Src = strings.Join(parts, "; ")
+		out[i] = c
+	}
+	return out, true
 }
 
 // reparseGoCalls finds go statements again after a rewrite moved offsets.

@@ -469,3 +469,28 @@ func TestInterpreterPitfallsLoweredAway(t *testing.T) {
 		t.Fatalf("cell variable in a cell function: %v %v", r.results, rep.Error)
 	}
 }
+
+// var v T = x with x a session variable failed at yaegi's top level with
+// "variable definition loop"; the session retries it as a definition.
+func TestVarDeclarationFromSessionVariable(t *testing.T) {
+	s := newTestSession(t)
+	if _, rep := run(t, s, "xs := []int{1, 2}"); rep.Error != nil {
+		t.Fatal(rep.Error)
+	}
+	cases := []struct{ code, want string }{
+		{"var v any = xs\nv", "[1 2]"},
+		{"var n = len(xs)\nn", "2"},
+		{"var (\n\ta, b = xs, 3\n\tc fmt.Stringer = time.Second\n\td int\n)\nfmt.Sprint(a, b, c, d)", `"[1 2] 3 1s 0"`},
+		{"v", "[1 2]"},
+	}
+	for _, c := range cases {
+		r, rep := run(t, s, c.code)
+		if rep.Error != nil {
+			t.Errorf("%q: %v", c.code, rep.Error)
+			continue
+		}
+		if got := resultText(t, r); got != c.want {
+			t.Errorf("%q = %s, want %s", c.code, got, c.want)
+		}
+	}
+}
