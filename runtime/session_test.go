@@ -494,3 +494,16 @@ func TestVarDeclarationFromSessionVariable(t *testing.T) {
 		}
 	}
 }
+
+// &p[i] for p a pointer to an array, at a cell's top level (yaegi cannot
+// take that address, and its &(*p)[i] there was a nil pointer).
+func TestAddressOfElementThroughArrayPointer(t *testing.T) {
+	s := newTestSession(t)
+	r, rep := run(t, s, "z := &[3]int{}\nq := &z[1]\n*q = 4\nz[2]++\nfmt.Sprint(*z)")
+	if rep.Error != nil {
+		t.Fatal(rep.Error)
+	}
+	if got := resultText(t, r); got != `"[0 4 1]"` {
+		t.Errorf("got %s", got)
+	}
+}

@@ -71,7 +71,8 @@ func (lw *lowering) rewrite(root ast.Node) {
 			if e := lw.instance(c, n.(ast.Expr)); e != nil {
 				c.Replace(e)
 			} else if ix, ok := n.(*ast.IndexExpr); ok {
-				lw.derefArrayIndex(ix)
+				u, isAddr := c.Parent().(*ast.UnaryExpr)
+				lw.derefArrayIndex(ix, isAddr && u.Op == token.AND)
 			} else if sel, ok := n.(*ast.SelectorExpr); ok {
 				if e := lw.methodExpr(sel); e != nil {
 					c.Replace(e)
@@ -301,13 +302,19 @@ func (lw *lowering) instance(c *astutil.Cursor, e ast.Expr) ast.Expr {
 
 // derefArrayIndex spells out the dereference in p[i] for p a pointer to
 // an array: yaegi cannot take the address of such an element (&p[i]).
-func (lw *lowering) derefArrayIndex(ix *ast.IndexExpr) {
+// Under &, the element is reached through p[:] (the same array): at a
+// cell's top level yaegi's &(*p)[i] is a nil pointer.
+func (lw *lowering) derefArrayIndex(ix *ast.IndexExpr, addressed bool) {
 	t := lw.typeOf(ix.X)
 	if t == nil {
 		return
 	}
 	if p, ok := t.Underlying().(*types.Pointer); ok {
 		if _, ok := p.Elem().Underlying().(*types.Array); ok {
+			if addressed {
+				ix.X = &ast.SliceExpr{X: ix.X, Lbrack: ix.X.End(), Rbrack: ix.X.End()}
+				return
+			}
 			ix.X = &ast.ParenExpr{Lparen: ix.X.Pos(), X: &ast.StarExpr{Star: ix.X.Pos(), X: ix.X}, Rparen: ix.X.End()}
 		}
 	}
