@@ -100,6 +100,8 @@ func (lw *lowering) rewrite(root ast.Node) {
 			}
 		case *ast.IfStmt:
 			lw.initTupleLiterals(c, n.Init)
+		case *ast.CommClause:
+			lw.freshCaseVars(n)
 		case *ast.RangeStmt:
 			var fc *funcCtx
 			if len(stack) > 0 {
@@ -576,6 +578,37 @@ func (lw *lowering) argsNow(call *ast.CallExpr, st ast.Stmt) ast.Stmt {
 		return nil
 	}
 	return &ast.BlockStmt{Lbrace: st.Pos(), List: append(pre, st), Rbrace: st.End()}
+}
+
+// freshCaseVars gives case v := <-c its own variable each time the case
+// runs, as Go does: yaegi reuses one, so &v taken in a loop pointed at
+// the last value received. case v := <-c: body becomes case t := <-c:
+// v := t; body.
+func (lw *lowering) freshCaseVars(cc *ast.CommClause) {
+	as, ok := cc.Comm.(*ast.AssignStmt)
+	if !ok || as.Tok != token.DEFINE {
+		return
+	}
+	var names, temps []ast.Expr
+	for i, l := range as.Lhs {
+		id, ok := l.(*ast.Ident)
+		if !ok || id.Name == "_" {
+			continue
+		}
+		t := ast.NewIdent(lw.tmp("rv"))
+		names = append(names, ast.NewIdent(id.Name))
+		temps = append(temps, ast.NewIdent(t.Name))
+		as.Lhs[i] = t
+	}
+	if len(names) == 0 {
+		return
+	}
+	// The variables may go unused, as case variables may.
+	head := []ast.Stmt{&ast.AssignStmt{Lhs: names, Tok: token.DEFINE, TokPos: as.TokPos, Rhs: temps}}
+	for _, n := range names {
+		head = append(head, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_")}, Tok: token.ASSIGN, TokPos: as.TokPos, Rhs: []ast.Expr{ast.NewIdent(n.(*ast.Ident).Name)}})
+	}
+	cc.Body = append(head, cc.Body...)
 }
 
 // initTupleLiterals is tupleLiterals for the init statement of an if or

@@ -38,4 +38,29 @@ func main() {
 	}
 	wg.Wait()
 	fmt.Println(results)
+
+	// A select case's variable is a new one each time the case runs.
+	c := make(chan int)
+	var ptrs []*int
+	for i := range 3 {
+		go func() { c <- i * 7 }()
+		select {
+		case v := <-c:
+			ptrs = append(ptrs, &v)
+		}
+	}
+	sum := 0
+	for _, p := range ptrs {
+		sum += *p
+	}
+	fmt.Println("sum of received:", sum)
+	d := make(chan string, 1)
+	d <- "x"
+	close(d)
+	for range 2 {
+		select {
+		case s, ok := <-d:
+			fmt.Printf("%q %v\n", s, ok)
+		}
+	}
 }
