@@ -18,7 +18,6 @@ import (
 	"go/printer"
 	"go/token"
 	"go/types"
-	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -148,8 +147,6 @@ func (l *Lowerer) Program(filename, src string) (string, error) {
 		// generic program.
 		if mfset, mf, mpkg, minfo, err := l.checkMono(filename, msrc); err == nil {
 			fset, f, pkg, info = mfset, mf, mpkg, minfo
-		} else if os.Getenv("IGO_MONO_DEBUG") != "" {
-			fmt.Fprintf(os.Stderr, "monomorphized program does not check: %v\n", err)
 		}
 	}
 	lw := l.newLowering(fset, f, pkg, info)

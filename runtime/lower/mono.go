@@ -6,7 +6,6 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
-	"os"
 	"sort"
 	"strings"
 
@@ -146,9 +145,6 @@ func (l *Lowerer) monomorphize(fset *token.FileSet, f *ast.File, src string, pkg
 		m.fail("a type argument needs a new import")
 	}
 	if m.failed != "" {
-		if os.Getenv("IGO_MONO_DEBUG") != "" {
-			fmt.Fprintln(os.Stderr, "not monomorphized:", m.failed)
-		}
 		return "", false
 	}
 	return out.String(), true
@@ -220,28 +216,13 @@ func (m *monomorph) hoistLocalTypes(f *ast.File, inGeneric func(token.Pos) bool)
 		return o != nil && o.Pkg() == pkg && o.Parent() != nil && o.Parent() != pkg.Scope() && o.Parent() != types.Universe
 	}
 	wanted := map[types.Object]bool{}
-	var walk func(t types.Type)
-	walk = func(t types.Type) {
-		switch t := t.(type) {
-		case *types.Named:
-			if isLocal(t.Obj()) {
-				wanted[t.Obj()] = true
+	walk := func(t types.Type) {
+		anyType(t, func(t types.Type) bool {
+			if n, ok := t.(*types.Named); ok && isLocal(n.Obj()) {
+				wanted[n.Obj()] = true
 			}
-			for i := 0; i < t.TypeArgs().Len(); i++ {
-				walk(t.TypeArgs().At(i))
-			}
-		case *types.Pointer:
-			walk(t.Elem())
-		case *types.Slice:
-			walk(t.Elem())
-		case *types.Array:
-			walk(t.Elem())
-		case *types.Map:
-			walk(t.Key())
-			walk(t.Elem())
-		case *types.Chan:
-			walk(t.Elem())
-		}
+			return false // visit them all
+		})
 	}
 	for id, inst := range lw.info.Instances {
 		if m.decls[lw.info.Uses[id]] == nil {

@@ -392,6 +392,17 @@ func isUntypedNil(t types.Type) bool {
 	return ok && b.Kind() == types.UntypedNil
 }
 
+// tempVar declares a new variable holding e, of type t (written out
+// unless untyped), for lowerings that evaluate e ahead of its statement.
+func (lw *lowering) tempVar(prefix string, e ast.Expr, t types.Type) (ast.Stmt, *ast.Ident) {
+	name := lw.tmp(prefix)
+	spec := &ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(name)}, Values: []ast.Expr{e}}
+	if t != nil && !isUntyped(t) {
+		spec.Type = parseExpr(lw.typeExpr(t))
+	}
+	return &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, TokPos: e.Pos(), Specs: []ast.Spec{spec}}}, ast.NewIdent(name)
+}
+
 // parallelAssign spells out the two phases of a, b[i] = x, y (operands
 // and values first, then the assignments left to right): yaegi assigns
 // one by one, so x[1], y[0] = y[0], x[1] read values already changed.
@@ -411,14 +422,9 @@ func (lw *lowering) parallelAssign(as *ast.AssignStmt) ast.Stmt {
 	}
 	var pre, post []ast.Stmt
 	tmp := func(e ast.Expr, t types.Type) ast.Expr {
-		name := lw.tmp("pa")
-		var value ast.Expr = e
-		spec := &ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(name)}, Values: []ast.Expr{value}}
-		if t != nil && !isUntyped(t) {
-			spec.Type = parseExpr(lw.typeExpr(t))
-		}
-		pre = append(pre, &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, TokPos: e.Pos(), Specs: []ast.Spec{spec}}})
-		return ast.NewIdent(name)
+		decl, v := lw.tempVar("pa", e, t)
+		pre = append(pre, decl)
+		return v
 	}
 	operand := func(e ast.Expr) ast.Expr {
 		if tv, ok := lw.info.Types[e]; ok && tv.Value != nil {
@@ -569,10 +575,9 @@ func (lw *lowering) argsNow(call *ast.CallExpr, st ast.Stmt) ast.Stmt {
 		if _, isLit := a.(*ast.FuncLit); isLit {
 			continue
 		}
-		name := lw.tmp("arg")
-		pre = append(pre, &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, TokPos: a.Pos(), Specs: []ast.Spec{
-			&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(name)}, Type: parseExpr(lw.typeExpr(tv.Type)), Values: []ast.Expr{a}}}}})
-		call.Args[i] = ast.NewIdent(name)
+		decl, v := lw.tempVar("arg", a, tv.Type)
+		pre = append(pre, decl)
+		call.Args[i] = v
 	}
 	if len(pre) == 0 {
 		return nil
@@ -648,10 +653,9 @@ func (lw *lowering) tupleLiterals(as *ast.AssignStmt) []ast.Stmt {
 		if !ok || tv.Type == nil || tv.Value != nil || isUntyped(tv.Type) || hasTypeParam(tv.Type) {
 			continue
 		}
-		name := lw.tmp("tv")
-		pre = append(pre, &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, TokPos: r.Pos(), Specs: []ast.Spec{
-			&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(name)}, Type: parseExpr(lw.typeExpr(tv.Type)), Values: []ast.Expr{r}}}}})
-		as.Rhs[i] = ast.NewIdent(name)
+		decl, v := lw.tempVar("tv", r, tv.Type)
+		pre = append(pre, decl)
+		as.Rhs[i] = v
 	}
 	return pre
 }

@@ -211,87 +211,70 @@ func (lw *lowering) importName(p *types.Package) string {
 	return name
 }
 
-// hasLocalType reports whether t mentions a type declared inside a
-// function (which a package-level helper cannot name).
-func hasLocalType(t types.Type) bool {
+// anyType reports whether pred holds for t or for a type t is made of:
+// elements, keys, fields, parameters, results and type arguments.
+func anyType(t types.Type, pred func(types.Type) bool) bool {
+	if t == nil {
+		return false
+	}
+	if pred(t) {
+		return true
+	}
 	switch t := t.(type) {
 	case *types.Named:
-		if o := t.Obj(); o.Pkg() != nil && o.Parent() != nil && o.Parent() != o.Pkg().Scope() {
-			return true
-		}
 		for i := 0; i < t.TypeArgs().Len(); i++ {
-			if hasLocalType(t.TypeArgs().At(i)) {
+			if anyType(t.TypeArgs().At(i), pred) {
 				return true
 			}
 		}
 	case *types.Pointer:
-		return hasLocalType(t.Elem())
+		return anyType(t.Elem(), pred)
 	case *types.Slice:
-		return hasLocalType(t.Elem())
+		return anyType(t.Elem(), pred)
 	case *types.Array:
-		return hasLocalType(t.Elem())
+		return anyType(t.Elem(), pred)
 	case *types.Chan:
-		return hasLocalType(t.Elem())
+		return anyType(t.Elem(), pred)
 	case *types.Map:
-		return hasLocalType(t.Key()) || hasLocalType(t.Elem())
+		return anyType(t.Key(), pred) || anyType(t.Elem(), pred)
 	case *types.Signature:
 		for _, tu := range []*types.Tuple{t.Params(), t.Results()} {
 			for i := 0; i < tu.Len(); i++ {
-				if hasLocalType(tu.At(i).Type()) {
+				if anyType(tu.At(i).Type(), pred) {
 					return true
 				}
 			}
 		}
 	case *types.Struct:
 		for i := 0; i < t.NumFields(); i++ {
-			if hasLocalType(t.Field(i).Type()) {
+			if anyType(t.Field(i).Type(), pred) {
 				return true
 			}
 		}
-	case *types.TypeParam:
-		return true
 	}
 	return false
 }
 
+// hasLocalType reports whether t mentions a type declared inside a
+// function, or a type parameter (neither of which a package-level helper
+// can name).
+func hasLocalType(t types.Type) bool {
+	return anyType(t, func(t types.Type) bool {
+		switch t := t.(type) {
+		case *types.Named:
+			o := t.Obj()
+			return o.Pkg() != nil && o.Parent() != nil && o.Parent() != o.Pkg().Scope()
+		case *types.TypeParam:
+			return true
+		}
+		return false
+	})
+}
+
 // hasTypeParam reports whether t mentions a type parameter.
 func hasTypeParam(t types.Type) bool {
-	found := false
-	var walk func(t types.Type)
-	walk = func(t types.Type) {
-		if found || t == nil {
-			return
-		}
-		switch t := t.(type) {
-		case *types.TypeParam:
-			found = true
-		case *types.Named:
-			for i := 0; i < t.TypeArgs().Len(); i++ {
-				walk(t.TypeArgs().At(i))
-			}
-		case *types.Pointer:
-			walk(t.Elem())
-		case *types.Slice:
-			walk(t.Elem())
-		case *types.Array:
-			walk(t.Elem())
-		case *types.Chan:
-			walk(t.Elem())
-		case *types.Map:
-			walk(t.Key())
-			walk(t.Elem())
-		case *types.Signature:
-			for _, tu := range []*types.Tuple{t.Params(), t.Results()} {
-				for i := 0; i < tu.Len(); i++ {
-					walk(tu.At(i).Type())
-				}
-			}
-		case *types.Struct:
-			for i := 0; i < t.NumFields(); i++ {
-				walk(t.Field(i).Type())
-			}
-		}
-	}
-	walk(t)
-	return found
+	return anyType(t, func(t types.Type) bool {
+		_, ok := t.(*types.TypeParam)
+		return ok
+	})
 }
