@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
@@ -19,15 +18,7 @@ func BenchmarkTrivialCellNoLower(b *testing.B) { benchmarkTrivialCell(b, "0") }
 
 func benchmarkTrivialCell(b *testing.B, lower string) {
 	b.Setenv("IGO_LOWER", lower)
-	exe, err := os.Executable()
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := NewSession(Options{Command: []string{exe}, InterruptGrace: 2 * time.Second})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := newTestSession(b)
 	exec := func(code string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()

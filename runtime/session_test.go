@@ -65,7 +65,7 @@ func (r *recorder) Input(prompt string, password bool) (string, error) {
 	return r.input, nil
 }
 
-func newTestSession(t *testing.T) *Session {
+func newTestSession(t testing.TB) *Session {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
@@ -86,6 +86,24 @@ func run(t *testing.T, s *Session, code string) (*recorder, session.ExecuteReply
 	defer cancel()
 	rep := s.Execute(ctx, session.ExecuteRequest{Code: code, AllowStdin: true, StoreHistory: true}, r)
 	return r, rep
+}
+
+// cellCase is a cell and the text of the result it must show.
+type cellCase struct{ code, want string }
+
+// wantResults runs the cells in turn, each of which must show its result.
+func wantResults(t *testing.T, s *Session, cases []cellCase) {
+	t.Helper()
+	for _, c := range cases {
+		r, rep := run(t, s, c.code)
+		if rep.Error != nil {
+			t.Errorf("%q: %v", c.code, rep.Error)
+			continue
+		}
+		if got := resultText(t, r); got != c.want {
+			t.Errorf("%q = %s, want %s", c.code, got, c.want)
+		}
+	}
 }
 
 func resultText(t *testing.T, r *recorder) string {
@@ -365,7 +383,7 @@ func TestGoNBDisplaysReachTheCell(t *testing.T) {
 
 func TestModernGoInCells(t *testing.T) {
 	s := newTestSession(t)
-	cases := []struct{ code, want string }{
+	cases := []cellCase{
 		{"total := 0\nfor i := range 5 { total += i }\ntotal", "10"},
 		{"min(3, 1, 2) + max(4, 9)", "10"},
 		{"xs := []int{3, 1, 2}\nslices.Sort(xs)\nfmt.Sprint(xs)", `"[1 2 3]"`},
@@ -373,16 +391,7 @@ func TestModernGoInCells(t *testing.T) {
 		{"func count(n int) func(func(int) bool) { return func(yield func(int) bool) { for i := 0; i < n; i++ { if !yield(i) { return } } } }\nsum := 0\nfor v := range count(10) { if v == 4 { break }; sum += v }\nsum", "6"},
 		{"m := map[string]int{\"b\": 2, \"a\": 1}\nfmt.Sprint(slices.Sorted(maps.Keys(m)))", `"[a b]"`},
 	}
-	for _, c := range cases {
-		r, rep := run(t, s, c.code)
-		if rep.Error != nil {
-			t.Errorf("%q: %v", c.code, rep.Error)
-			continue
-		}
-		if got := resultText(t, r); got != c.want {
-			t.Errorf("%q = %s, want %s", c.code, got, c.want)
-		}
-	}
+	wantResults(t, s, cases)
 	_, rep := run(t, s, "for i := range 3 {\n\tundefinedThing(i)\n}")
 	if rep.Error == nil || !strings.Contains(rep.Error.Value, "line 2") {
 		t.Errorf("a type error in modern code names its line: %+v", rep.Error)
@@ -445,7 +454,7 @@ func TestBoundValuesAreKnownToTheChecker(t *testing.T) {
 
 func TestInterpreterPitfallsLoweredAway(t *testing.T) {
 	s := newTestSession(t)
-	cases := []struct{ code, want string }{
+	cases := []cellCase{
 		// yaegi kept a named result's value from the previous call.
 		{"func collect(n int) (out []int) { for i := range n { out = append(out, i) }; return }\ncollect(1)\nfmt.Sprint(collect(3))", `"[0 1 2]"`},
 		// A generic function fed by a multi-value call.
@@ -453,16 +462,7 @@ func TestInterpreterPitfallsLoweredAway(t *testing.T) {
 		// A declaration of several names, then a cell the checker lowers.
 		{"const a, b = 1, 2\nfor i := range 2 { _ = i }\na + b", "3"},
 	}
-	for _, c := range cases {
-		r, rep := run(t, s, c.code)
-		if rep.Error != nil {
-			t.Errorf("%q: %v", c.code, rep.Error)
-			continue
-		}
-		if got := resultText(t, r); got != c.want {
-			t.Errorf("%q = %s, want %s", c.code, got, c.want)
-		}
-	}
+	wantResults(t, s, cases)
 	// A cell's function sees the variables its statements define.
 	r, rep := run(t, s, "k := 5\nfunc useK() int { return k * 2 }\nfor i := range 1 { _ = i }\nuseK()")
 	if rep.Error != nil || resultText(t, r) != "10" {
@@ -477,22 +477,13 @@ func TestVarDeclarationFromSessionVariable(t *testing.T) {
 	if _, rep := run(t, s, "xs := []int{1, 2}"); rep.Error != nil {
 		t.Fatal(rep.Error)
 	}
-	cases := []struct{ code, want string }{
+	cases := []cellCase{
 		{"var v any = xs\nv", "[1 2]"},
 		{"var n = len(xs)\nn", "2"},
 		{"var (\n\ta, b = xs, 3\n\tc fmt.Stringer = time.Second\n\td int\n)\nfmt.Sprint(a, b, c, d)", `"[1 2] 3 1s 0"`},
 		{"v", "[1 2]"},
 	}
-	for _, c := range cases {
-		r, rep := run(t, s, c.code)
-		if rep.Error != nil {
-			t.Errorf("%q: %v", c.code, rep.Error)
-			continue
-		}
-		if got := resultText(t, r); got != c.want {
-			t.Errorf("%q = %s, want %s", c.code, got, c.want)
-		}
-	}
+	wantResults(t, s, cases)
 }
 
 // &p[i] for p a pointer to an array, at a cell's top level (yaegi cannot
