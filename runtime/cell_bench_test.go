@@ -1,12 +1,6 @@
 package runtime
 
-import (
-	"context"
-	"testing"
-	"time"
-
-	"github.com/igo-kernel/igo/session"
-)
+import "testing"
 
 // BenchmarkTrivialCell is one "x + 1" cell through the kernel-side
 // session and the worker process, with the cell compiler (type check and
@@ -20,16 +14,13 @@ func benchmarkTrivialCell(b *testing.B, lower string) {
 	b.Setenv("IGO_LOWER", lower)
 	s := newTestSession(b)
 	exec := func(code string) {
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		defer cancel()
-		if rep := s.Execute(ctx, session.ExecuteRequest{Code: code}, &recorder{}); rep.Error != nil {
+		if _, rep := run(b, s, code); rep.Error != nil {
 			b.Fatalf("%q: %v", code, rep.Error)
 		}
 	}
 	for _, c := range []string{"x := 1", "func f(a int) int { return a }", "type T struct{ A int }"} {
 		exec(c)
 	}
-	b.ResetTimer()
 	for b.Loop() {
 		exec("x + 1")
 	}

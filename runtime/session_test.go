@@ -79,7 +79,7 @@ func newTestSession(t testing.TB) *Session {
 	return s
 }
 
-func run(t *testing.T, s *Session, code string) (*recorder, session.ExecuteReply) {
+func run(t testing.TB, s *Session, code string) (*recorder, session.ExecuteReply) {
 	t.Helper()
 	r := &recorder{}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
