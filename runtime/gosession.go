@@ -303,6 +303,7 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 		return lerr
 	}
 	hasMain := renameMain(chunks)
+	ran := map[string]bool{} // names the groups that ran declared or defined
 	for i := 0; i < len(chunks); {
 		if chunks[i].Kind == cell.Import {
 			i++
@@ -336,9 +337,22 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 				}
 			}
 			if err != nil {
+				if lowered != nil && len(ran) > 0 {
+					// What ran stays in the interpreter: the checker
+					// must know it too.
+					s.low.CommitRan(lowered, ran)
+				}
 				return s.evalError(ctx, err)
 			}
 			s.recordDecls(group)
+			for _, c := range group {
+				for _, n := range c.Names {
+					ran[n] = true
+				}
+				for _, n := range c.Defines {
+					ran[n] = true
+				}
+			}
 			tail := group[len(group)-1]
 			if last && j == len(chunks) && tail.Kind == cell.Stmt && tail.Expr != nil && showsResult(tail.Expr, v) && !s.isVoidCall(tail.Expr) {
 				s.showResult(v)

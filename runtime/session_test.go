@@ -498,3 +498,51 @@ func TestAddressOfElementThroughArrayPointer(t *testing.T) {
 		t.Errorf("got %s", got)
 	}
 }
+
+// A declared function passed for a parameter of a compiled named function
+// type (GoMLX's discretekan notebook: PCFFromFunc(Sin2πx, 10) with
+// fn dkan.Univariate) made yaegi panic in reflect.Set.
+func TestDeclaredFunctionAsCompiledNamedFuncType(t *testing.T) {
+	s := newTestSession(t)
+	code := "func visit(path string, info fs.FileInfo, err error) error { return nil }\n" +
+		"func wrap(fn filepath.WalkFunc) filepath.WalkFunc {\n" +
+		"\treturn func(p string, i fs.FileInfo, err error) error { return fn(p, i, err) }\n}\n" +
+		"w := wrap(visit)\nfmt.Sprint(w(\"x\", nil, nil))"
+	r, rep := run(t, s, code)
+	if rep.Error != nil {
+		t.Fatal(rep.Error)
+	}
+	if got := resultText(t, r); got != `"<nil>"` {
+		t.Errorf("got %s", got)
+	}
+}
+
+// When a statement fails at run time, what the cell declared and defined
+// before it stays usable (the interpreter has it; the checker must know).
+func TestDeclarationsBeforeAFailingStatementStay(t *testing.T) {
+	s := newTestSession(t)
+	_, rep := run(t, s, "type T struct{ a int }\nfunc (t T) M() int { return t.a }\nfunc twice(x int) int { return 2 * x }\ny := 5\nvar z = []int{1}[y]")
+	if rep.Error == nil {
+		t.Fatal("the out-of-range index did not fail the cell")
+	}
+	r, rep := run(t, s, "fmt.Sprint(twice(3), T{4}.M(), y)")
+	if rep.Error != nil {
+		t.Fatal(rep.Error)
+	}
+	if got := resultText(t, r); got != `"6 4 5"` {
+		t.Errorf("got %s", got)
+	}
+}
+
+// A package variable of function type (flag.Usage, GoNB notebooks'
+// must.M) is a variable to the checker, so assigning it type-checks.
+func TestAssignPackageVariableOfFuncType(t *testing.T) {
+	s := newTestSession(t)
+	r, rep := run(t, s, "old := flag.Usage\nflag.Usage = func() {}\nn := 0\nfor range 2 { n++ }\nflag.Usage = old\nn")
+	if rep.Error != nil {
+		t.Fatal(rep.Error)
+	}
+	if got := resultText(t, r); got != "2" {
+		t.Errorf("got %s", got)
+	}
+}

@@ -134,14 +134,18 @@ func (im *tableImporter) pkg(p string) *types.Package {
 }
 
 // object turns one table entry into a types object. yaegi's conventions:
-// a type is a nil pointer to it, a variable a pointer, a typed constant or
-// function its value, an untyped constant a constant.Value.
+// a type is a nil pointer to it, a variable the addressable value of a
+// pointer to it (reflect.ValueOf(&v).Elem(), whatever its type, functions
+// and nil pointers included), a typed constant or function its value, an
+// untyped constant a constant.Value.
 func (im *tableImporter) object(pkg *types.Package, name string, v reflect.Value) types.Object {
 	t := v.Type()
 	if cv, ok := v.Interface().(constant.Value); ok && t.PkgPath() == "go/constant" {
 		return types.NewConst(token.NoPos, pkg, name, untypedFor(cv), cv)
 	}
 	switch {
+	case v.CanAddr():
+		return types.NewVar(token.NoPos, pkg, name, im.typ(t))
 	case t.Kind() == reflect.Pointer && v.IsNil():
 		tt := im.typ(t.Elem())
 		if n, ok := types.Unalias(tt).(*types.Named); ok && n.Obj().Name() == name && n.Obj().Pkg() == pkg {

@@ -79,6 +79,7 @@ func (lw *lowering) rewrite(root ast.Node) {
 				}
 			}
 		case *ast.CallExpr:
+			lw.convertFuncArgs(n)
 			if e := lw.builtinCall(n); e != nil {
 				c.Replace(e)
 			} else if e := lw.spreadTupleArg(n); e != nil {
@@ -992,4 +993,64 @@ func (lw *lowering) zeroNamedResults(ft *ast.FuncType, body *ast.BlockStmt) {
 	if len(zero) > 0 {
 		body.List = append(zero, body.List...)
 	}
+}
+
+// convertFuncArgs writes out the conversion when a declared function is
+// passed for a parameter of a named function type (f(Sin) with
+// f(fn Univariate)): yaegi stores the function as is and panics
+// ("reflect.Set: value of type *interp.node is not assignable") when the
+// named type comes from a compiled package; T(Sin) it converts.
+func (lw *lowering) convertFuncArgs(call *ast.CallExpr) {
+	if tv, ok := lw.info.Types[call.Fun]; !ok || tv.IsType() {
+		return
+	}
+	sig, ok := lw.typeOf(call.Fun).Underlying().(*types.Signature)
+	if !ok {
+		return
+	}
+	params := sig.Params()
+	for i, arg := range call.Args {
+		var pt types.Type
+		switch {
+		case sig.Variadic() && i >= params.Len()-1:
+			if call.Ellipsis.IsValid() {
+				continue
+			}
+			pt = params.At(params.Len() - 1).Type().(*types.Slice).Elem()
+		case i < params.Len():
+			pt = params.At(i).Type()
+		default:
+			continue
+		}
+		named, ok := types.Unalias(pt).(*types.Named)
+		if !ok || !isSignature(named) || !declaredFunc(lw.info, arg) {
+			continue
+		}
+		if at := lw.typeOf(arg); at == nil || types.Identical(at, pt) {
+			continue
+		}
+		call.Args[i] = &ast.CallExpr{Fun: parseExpr(lw.typeExpr(pt)), Lparen: arg.Pos(), Args: []ast.Expr{arg}, Rparen: arg.End()}
+	}
+}
+
+func isSignature(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Signature)
+	return ok
+}
+
+// declaredFunc reports whether e names a function declaration (f or pkg.F),
+// not a variable of function type.
+func declaredFunc(info *types.Info, e ast.Expr) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		_, ok := info.Uses[x].(*types.Func)
+		return ok
+	case *ast.SelectorExpr:
+		if _, isPkg := info.Uses[identOf(x.X)].(*types.PkgName); !isPkg {
+			return false
+		}
+		_, ok := info.Uses[x.Sel].(*types.Func)
+		return ok
+	}
+	return false
 }

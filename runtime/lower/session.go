@@ -276,6 +276,24 @@ func (s *Session) Commit(r *Result) {
 	}
 }
 
+// CommitRan records the part of a cell that ran before a later statement
+// failed: the declarations and variables whose names are in ran. The
+// interpreter keeps them, so later cells may use them.
+func (s *Session) CommitRan(r *Result, ran map[string]bool) {
+	part := &Result{decls: map[string]string{}, vars: map[string]string{}, varImports: r.varImports, known: r.known}
+	for k, src := range r.decls {
+		if ran[k] {
+			part.decls[k] = src
+		}
+	}
+	for name, v := range r.vars {
+		if ran[name] {
+			part.vars[name] = v
+		}
+	}
+	s.Commit(part)
+}
+
 // Reset forgets everything (after %reset or a worker restart).
 func (s *Session) Reset() {
 	*s = *s.l.NewSession()

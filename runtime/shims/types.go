@@ -56,9 +56,17 @@ func addElemType[T gotype.Supported](suffix, typeArg string) {
 	typeArgs[suffix] = typeArg
 	s := InstantiationSep + suffix
 	register(pkgTensors, map[string]any{
-		"CopyFlatData" + s:     tensors.CopyFlatData[T],
-		"MustCopyFlatData" + s: tensors.MustCopyFlatData[T],
-		"ToScalar" + s:         tensors.ToScalar[T],
+		"CopyFlatData" + s:              tensors.CopyFlatData[T],
+		"MustCopyFlatData" + s:          tensors.MustCopyFlatData[T],
+		"ToScalar" + s:                  tensors.ToScalar[T],
+		"ConstFlatData" + s:             tensors.ConstFlatData[T],
+		"MustConstFlatData" + s:         tensors.MustConstFlatData[T],
+		"MutableFlatData" + s:           tensors.MutableFlatData[T],
+		"MustMutableFlatData" + s:       tensors.MustMutableFlatData[T],
+		"AssignFlatData" + s:            tensors.AssignFlatData[T],
+		"FromFlatDataAndDimensions" + s: tensors.FromFlatDataAndDimensions[T],
+		"FromScalar" + s:                tensors.FromScalar[T],
+		"FromScalarAndDimensions" + s:   tensors.FromScalarAndDimensions[T],
 	})
 	register(pkgDTypes, map[string]any{
 		"FromGenericsType" + s:     dtypes.FromGenericsType[T],

@@ -24,4 +24,6 @@ var Symbols = map[string]map[string]reflect.Value{}
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/janpfeifer/gonb/gonbui github.com/janpfeifer/gonb/gonbui/plotly github.com/janpfeifer/gonb/cache github.com/janpfeifer/must
 // GoMLX's notebooks written before exceptions moved into gomlx/support import it from its own module.
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/gomlx/exceptions
+// GoMLX's example packages, which its example notebooks import (module github.com/gomlx/gomlx/examples).
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/gomlx/gomlx/examples/discretekan github.com/gomlx/gomlx/examples/adult github.com/gomlx/gomlx/examples/cifar github.com/gomlx/gomlx/examples/cifar/classifier github.com/gomlx/gomlx/examples/mnist github.com/gomlx/gomlx/examples/imdb github.com/gomlx/gomlx/examples/dogsvscats github.com/gomlx/gomlx/examples/inceptionv3 github.com/gomlx/gomlx/examples/oxfordflowers102 github.com/gomlx/gomlx/examples/oxfordflowers102/diffusion github.com/gomlx/gomlx/examples/downloader
 //go:generate go run ../shims/internal/genstamp

@@ -4,4 +4,4 @@ package symbols
 
 // TablesStamp fingerprints the extracted package list and module versions
 // these tables were generated from.
-const TablesStamp = "7115f28720deb9d3e7d3a992c65249623c18068ce861c675e7ef4b1daca1a2b9"
+const TablesStamp = "d0274a099abd9785ba563b1ee3d6c6cf8d016944c0e089900a7d7cfb0a3573b1"
