@@ -7,6 +7,7 @@ import (
 
 	"github.com/igo-kernel/igo/runtime"
 	"github.com/igo-kernel/igo/runtime/igosymbols"
+	"github.com/igo-kernel/igo/runtime/lower"
 	"github.com/igo-kernel/igo/runtime/shims"
 	"github.com/igo-kernel/igo/runtime/symbols"
 	"github.com/igo-kernel/igo/runtime/trainhook"
@@ -17,4 +18,5 @@ import (
 func init() {
 	runtime.RegisterSymbols(symbols.Symbols, shims.Symbols, igosymbols.Symbols, trainhook.Symbols)
 	runtime.SetInstantiator(shims.InstantiationSymbol)
+	lower.SetGenericStubs(shims.GenericStubs())
 }

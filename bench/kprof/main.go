@@ -32,6 +32,7 @@ import (
 	"github.com/igo-kernel/igo/kernel"
 	"github.com/igo-kernel/igo/runtime"
 	"github.com/igo-kernel/igo/runtime/igosymbols"
+	"github.com/igo-kernel/igo/runtime/lower"
 	"github.com/igo-kernel/igo/runtime/shims"
 	"github.com/igo-kernel/igo/runtime/symbols"
 	"github.com/igo-kernel/igo/runtime/trainhook"
@@ -52,6 +53,7 @@ func main() {
 	case "worker":
 		runtime.RegisterSymbols(symbols.Symbols, shims.Symbols, igosymbols.Symbols, trainhook.Symbols)
 		runtime.SetInstantiator(shims.InstantiationSymbol)
+		lower.SetGenericStubs(shims.GenericStubs())
 		stop := startProfile(fmt.Sprintf("worker-%d.pprof", os.Getpid()))
 		seconds, _ := strconv.Atoi(os.Getenv("IGO_PROF_SECONDS"))
 		if seconds <= 0 {

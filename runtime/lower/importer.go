@@ -28,6 +28,7 @@ type tableImporter struct {
 	sources  map[string]*types.Package // source packages, by import path
 	srcErr   map[string]error
 	srcFn    func(path string) (*types.Package, error)
+	stubbed  map[types.Object]bool // generic functions declared from stubs
 }
 
 func newTableImporter(tables []interp.Exports) *tableImporter {
@@ -39,6 +40,7 @@ func newTableImporter(tables []interp.Exports) *tableImporter {
 		building: map[reflect.Type]bool{},
 		sources:  map[string]*types.Package{},
 		srcErr:   map[string]error{},
+		stubbed:  map[types.Object]bool{},
 	}
 	for _, t := range tables {
 		for key, syms := range t {
@@ -104,8 +106,13 @@ func (im *tableImporter) importLocked(p string) (*types.Package, error) {
 	}
 	sort.Strings(names)
 	scope := pkg.Scope()
+	stubbed := map[string]bool{}
+	list := stubsOf(p)
+	for _, st := range list {
+		stubbed[st.Name] = true
+	}
 	for _, s := range names {
-		if scope.Lookup(s) != nil || !token.IsExported(s) {
+		if scope.Lookup(s) != nil || !token.IsExported(s) || stubbed[s] {
 			continue
 		}
 		v := syms[s]
@@ -116,7 +123,18 @@ func (im *tableImporter) importLocked(p string) (*types.Package, error) {
 			scope.Insert(obj)
 		}
 	}
-	pkg.MarkComplete()
+	pkg.MarkComplete() // before the stubs, which may import packages importing this one
+	im.addStubs(pkg, list)
+	for _, st := range list {
+		if scope.Lookup(st.Name) == nil {
+			// The stub did not check: the shim as it is.
+			if v := syms[st.Name]; v.IsValid() {
+				if obj := im.object(pkg, st.Name, v); obj != nil {
+					scope.Insert(obj)
+				}
+			}
+		}
+	}
 	return pkg, nil
 }
 

@@ -80,7 +80,9 @@ func (lw *lowering) rewrite(root ast.Node) {
 			}
 		case *ast.CallExpr:
 			lw.convertFuncArgs(n)
-			if e := lw.builtinCall(n); e != nil {
+			if e := lw.assertStubResult(n, c.Parent()); e != nil {
+				c.Replace(e)
+			} else if e := lw.builtinCall(n); e != nil {
 				c.Replace(e)
 			} else if e := lw.spreadTupleArg(n); e != nil {
 				c.Replace(e)
@@ -268,6 +270,9 @@ func (lw *lowering) instance(c *astutil.Cursor, e ast.Expr) ast.Expr {
 		return nil
 	}
 	fromStd := isGenericSource(obj.Pkg().Path())
+	if lw.l.im.isStub(obj) {
+		return nil // a compiled generic: the interpreter calls its shim
+	}
 	switch obj := obj.(type) {
 	case *types.TypeName:
 		if fromStd {

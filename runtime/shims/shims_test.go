@@ -1,6 +1,7 @@
 package shims
 
 import (
+	"go/format"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,6 +62,13 @@ func TestGenericsReport(t *testing.T) {
 	}
 	if string(got) != want {
 		t.Fatal("GENERICS.md is stale: run go generate ./runtime/shims")
+	}
+	stubs, err := format.Source([]byte(StubsSource(decls)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(StubsFile); err != nil || string(got) != string(stubs) {
+		t.Fatalf("%s is stale (%v): run go generate ./runtime/shims", StubsFile, err)
 	}
 }
 

@@ -12,8 +12,10 @@ import (
 	"go/printer"
 	"go/token"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -38,6 +40,10 @@ type Decl struct {
 	// ResultOnly lists type parameters that appear in no parameter, so a call
 	// cannot infer them: callers must write Name[T](...).
 	ResultOnly []string
+	// Imports are the import specs of the declaring file that Signature
+	// refers to (`"path"`, `name "path"`, `. "path"`), so the signature
+	// can be type-checked on its own.
+	Imports []string
 }
 
 // Key is "importpath.Name", the key used by coverage tables.
@@ -94,6 +100,7 @@ func parsePackage(p listedPkg) ([]Decl, error) {
 			switch d := d.(type) {
 			case *ast.FuncDecl:
 				if decl, ok := funcDecl(fset, p, d); ok {
+					decl.Imports = importsUsed(f, d.Type)
 					decls = append(decls, decl)
 				}
 			case *ast.GenDecl:
@@ -204,4 +211,40 @@ func TablePaths[V any](tables map[string]V) []string {
 	}
 	sort.Strings(paths)
 	return paths
+}
+
+// importsUsed returns the import specs of f that the function type t
+// refers to: those whose name qualifies an identifier in it, and every
+// dot import (their names are unqualified).
+func importsUsed(f *ast.File, t *ast.FuncType) []string {
+	used := map[string]bool{}
+	ast.Inspect(t, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok {
+				used[id.Name] = true
+			}
+		}
+		return true
+	})
+	var out []string
+	for _, spec := range f.Imports {
+		p, err := strconv.Unquote(spec.Path.Value)
+		if err != nil {
+			continue
+		}
+		name := path.Base(p)
+		if v := path.Base(p); len(v) > 1 && v[0] == 'v' && strings.Trim(v[1:], "0123456789") == "" {
+			name = path.Base(path.Dir(p)) // gopkg.in/yaml.v3 style and /v2 suffixes
+		}
+		if spec.Name != nil {
+			name = spec.Name.Name
+		}
+		switch {
+		case name == ".":
+			out = append(out, ". "+spec.Path.Value)
+		case used[name]:
+			out = append(out, name+" "+spec.Path.Value)
+		}
+	}
+	return out
 }

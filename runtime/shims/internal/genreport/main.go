@@ -1,9 +1,11 @@
 // Command genreport writes GENERICS.md: every generic declaration of the
-// packages in runtime/symbols and how runtime/shims covers it.
+// packages in runtime/symbols and how runtime/shims covers it; and
+// zz_stubs.go, the generic signatures behind the shims.
 package main
 
 import (
 	"flag"
+	"go/format"
 	"log"
 	"os"
 
@@ -20,6 +22,13 @@ func main() {
 		log.Fatal(err)
 	}
 	if err := os.WriteFile(*out, []byte(shims.Report(decls)), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	src, err := format.Source([]byte(shims.StubsSource(decls)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(shims.StubsFile, src, 0o644); err != nil {
 		log.Fatal(err)
 	}
 }
