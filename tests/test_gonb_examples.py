@@ -17,6 +17,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import json
 import os
 
 import pytest
@@ -219,6 +220,29 @@ def test_generic_helpers_keep_their_result_types(kernel):
     cell = ok(kc, 'func batches(scope *model.Scope) int {\n\tn := model.GetParamOr(scope, "num_batches", 4)\n'
                   '\treturn 32 / n\n}\nbatches(model.NewStore().RootScope())')
     assert cell.results[0]["text/plain"] == "8", cell.describe()
+
+
+CACHE_CELL = ('type P struct{ X, Y float64 }\ncalls := 0\ns := cache.MustNew(%s)\n'
+              'ps := cache.CacheWith(s, "ps", func() []P { calls++; return []P{{1, 2}} })\n'
+              'fmt.Println(ps[0].X+ps[0].Y, calls)')
+
+
+def test_gonb_cache_survives_a_kernel_restart(kernel, tmp_path):
+    # GoNB's cache.CacheWith[T]: T is an interpreted type; the value is
+    # computed once and read back from disk by the restarted kernel.
+    km, kc = kernel
+    code = CACHE_CELL % json.dumps(str(tmp_path))
+    assert ok(kc, code).stdout == "3 1\n"
+    km.restart_kernel(now=False)
+    kc.wait_for_ready(timeout=60)
+    assert ok(kc, code).stdout == "3 0\n"
+    assert any(p.suffix == ".bin" for p in tmp_path.iterdir())
+    # Reading it back as another type is the cell's error, and the session stays.
+    cell = run(kc, 'q := cache.CacheWith(s, "ps", func() []string { return nil })')
+    assert cell.status == "error" and "does not decode as []string" in cell.text, cell.describe()
+    assert ok(kc, "fmt.Println(calls)").stdout == "0\n"
+    # cache.Cache with an empty key bypasses the cache; its result is typed.
+    assert ok(kc, 'n := cache.Cache("", func() int { return 41 }) + 1\nn').results[0]["text/plain"] == "42"
 
 
 # The smallest cells of GoMLX's notebooks that IGo gets wrong today

@@ -16,9 +16,6 @@ var notCovered = map[string]string{
 	"github.com/gomlx/compute/dtypes.HalfPrecisionPtr": "generic interface alias (a constraint); nothing to call",
 	"github.com/gomlx/compute/support/xslices.Flag": "defines a command-line flag parsed by a typed parser; " +
 		"notebooks have no command line",
-	"github.com/janpfeifer/gonb/cache.Cache": "gob-encodes T, which must be a compiled type known at both store and " +
-		"load; interpreted code cannot supply one (use the dataset helpers' caches)",
-	"github.com/janpfeifer/gonb/cache.CacheWith": "as cache.Cache",
 }
 
 // Coverage describes how one generic declaration is made usable.

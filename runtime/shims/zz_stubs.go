@@ -126,6 +126,10 @@ var genericStubs = map[string][]lower.GenericStub{
 	"github.com/gomlx/gomlx/support/fsutil": {
 		{Name: "ByteCountIEC", Source: "func ByteCountIEC[T ~int64 | ~uint64 | ~int | ~uint | ~int32 | ~uint32 | ~int16 | ~uint16 | ~int8 | ~uint8 | ~uintptr]( count T) string", Imports: []string(nil)},
 	},
+	"github.com/janpfeifer/gonb/cache": {
+		{Name: "Cache", Source: "func Cache[T any](key string, fn func() T) T", Imports: []string(nil)},
+		{Name: "CacheWith", Source: "func CacheWith[T any](s *Storage, key string, fn func() T) T", Imports: []string(nil)},
+	},
 	"github.com/janpfeifer/must": {
 		{Name: "M1", Source: "func M1[T1 any](value1 T1, err error) T1", Imports: []string(nil)},
 		{Name: "M2", Source: "func M2[T1 any, T2 any](value1 T1, value2 T2, err error) (T1, T2)", Imports: []string(nil)},
