@@ -82,7 +82,10 @@ type goSession struct {
 	it    *interp.Interpreter
 	trace *traceCatcher
 
-	imported  map[string]string // local package name -> import path
+	imported map[string]string // local package name -> import path
+	// missing: imports of packages igo lacks that the cell did not use
+	// (GoNB notebooks import more than they use): local name -> path.
+	missing   map[string]string
 	pkgIndex  map[string]string // package name -> import path, for automatic imports
 	pkgPaths  map[string]bool   // every importable path
 	declSrc   map[string]string // type and method name -> source, to refuse silent redefinition
@@ -176,6 +179,7 @@ func (s *goSession) reset() {
 		}
 	}
 	s.imported = map[string]string{}
+	s.missing = map[string]string{}
 	s.declSrc = map[string]string{}
 	s.definedIn = map[string]int{}
 	s.known = map[string]bool{}
@@ -701,9 +705,26 @@ func (s *goSession) importAll(ctx context.Context, chunks []cell.Chunk) *session
 			declared[n] = true
 		}
 	}
+	used := map[string]bool{}
+	for _, c := range chunks {
+		for _, r := range c.Roots {
+			used[r] = true
+		}
+		for _, r := range c.Unresolved {
+			used[r.Name] = true
+		}
+	}
 	for _, c := range chunks {
 		for _, spec := range c.Imports {
 			if err := s.importPackage(spec.Name, spec.Path); err != nil {
+				local := localName(spec.Name, spec.Path)
+				if !s.pkgPaths[spec.Path] && local != "." && local != "_" && !used[local] {
+					// Imported but not used here: note it and go on, and
+					// say why should a later cell use it.
+					s.missing[local] = spec.Path
+					fmt.Fprintf(s.io.stderr, "note: package %q is not available in IGo (only the standard library and the packages built into igo can be imported); the import is skipped, and code that uses %s will fail\n", spec.Path, local)
+					continue
+				}
 				return s.compileErrorAt(err, c.Line)
 			}
 		}
@@ -729,14 +750,7 @@ func (s *goSession) importAll(ctx context.Context, chunks []cell.Chunk) *session
 
 // importPackage imports path once; a name bound to another path is an error.
 func (s *goSession) importPackage(name, path string) error {
-	local := name
-	if local == "" {
-		local = path[strings.LastIndex(path, "/")+1:]
-		if strings.HasPrefix(local, "v") && len(local) > 1 && local[1] >= '0' && local[1] <= '9' && strings.Count(path, "/") > 0 {
-			p := path[:strings.LastIndex(path, "/")]
-			local = p[strings.LastIndex(p, "/")+1:]
-		}
-	}
+	local := localName(name, path)
 	if local == "_" {
 		return nil // compiled packages have run their init already
 	}
@@ -763,6 +777,20 @@ func (s *goSession) importPackage(name, path string) error {
 	}
 	s.imported[local] = path
 	return nil
+}
+
+// localName is the name an import binds: the given one, else the path's
+// last element (the one before a /vN suffix).
+func localName(name, path string) string {
+	if name != "" {
+		return name
+	}
+	local := path[strings.LastIndex(path, "/")+1:]
+	if strings.HasPrefix(local, "v") && len(local) > 1 && local[1] >= '0' && local[1] <= '9' && strings.Count(path, "/") > 0 {
+		p := path[:strings.LastIndex(path, "/")]
+		local = p[strings.LastIndex(p, "/")+1:]
+	}
+	return local
 }
 
 // dropRepeatedTypes skips type and method declarations identical to the
@@ -862,6 +890,10 @@ func (s *goSession) checkNames(chunks []cell.Chunk) *session.Error {
 				continue
 			}
 			if s.dotImported(r.Name) {
+				continue
+			}
+			if path, ok := s.missing[r.Name]; ok {
+				msgs = append(msgs, fmt.Sprintf("line %d, column %d: %s: package %q is not available in IGo (only the standard library and the packages built into igo can be imported)", r.Line, r.Col, r.Name, path))
 				continue
 			}
 			if globals == nil {

@@ -546,3 +546,25 @@ func TestAssignPackageVariableOfFuncType(t *testing.T) {
 		t.Errorf("got %s", got)
 	}
 }
+
+// GoNB notebooks import packages they never use (Spiral: chai2010/webp):
+// an unavailable import the cell does not use is a note, not an error,
+// and a later use says the package is missing.
+func TestUnusedUnavailableImportIsANote(t *testing.T) {
+	s := newTestSession(t)
+	r, rep := run(t, s, "import (\n\t\"strings\"\n\t\"example.com/nowhere/webp\"\n)\nx := strings.ToUpper(\"a\")\nx")
+	if rep.Error != nil {
+		t.Fatal(rep.Error)
+	}
+	if !strings.Contains(r.streams["stderr"], `package "example.com/nowhere/webp" is not available`) {
+		t.Errorf("no note on stderr: %q", r.streams["stderr"])
+	}
+	_, rep = run(t, s, "webp.Encode(x)")
+	if rep.Error == nil || !strings.Contains(rep.Error.Value, `webp: package "example.com/nowhere/webp" is not available`) {
+		t.Fatalf("a use of the missing package: %+v", rep.Error)
+	}
+	_, rep = run(t, s, "import \"example.com/nowhere/other\"\nother.F()")
+	if rep.Error == nil || rep.Error.Name != "ImportError" {
+		t.Fatalf("a used missing import must fail the cell: %+v", rep.Error)
+	}
+}
