@@ -38,6 +38,11 @@ func showsResult(e ast.Expr, v reflect.Value) bool {
 			return false
 		}
 	}
+	if v.Kind() == reflect.Interface && v.IsNil() {
+		// A call's nil error (gonbui's Display* end cells that way):
+		// nothing to show, as Python shows no None.
+		return false
+	}
 	return v.Kind() != reflect.Func
 }
 

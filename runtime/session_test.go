@@ -568,3 +568,23 @@ func TestUnusedUnavailableImportIsANote(t *testing.T) {
 		t.Fatalf("a used missing import must fail the cell: %+v", rep.Error)
 	}
 }
+
+// A trailing call that returns a nil error (gonbui.DisplayHTML ends many
+// GoNB cells) shows no result; a non-nil one does.
+func TestTrailingNilErrorShowsNothing(t *testing.T) {
+	s := newTestSession(t)
+	r, rep := run(t, s, "func ok() error { return nil }\nok()")
+	if rep.Error != nil {
+		t.Fatal(rep.Error)
+	}
+	if len(r.results) != 0 {
+		t.Errorf("a nil error was shown: %v", r.results)
+	}
+	r, rep = run(t, s, "func bad() error { return errors.New(\"boom\") }\nbad()")
+	if rep.Error != nil {
+		t.Fatal(rep.Error)
+	}
+	if len(r.results) != 1 {
+		t.Errorf("a non-nil error was not shown: %v", r.results)
+	}
+}

@@ -194,6 +194,24 @@ def test_gomlx_margaid_plot_shows_through_gonbui(kernel):
     assert svg, cell.describe()
 
 
+def test_plotly_figure_built_in_a_cell_shows_through_gonbui(kernel):
+    # GoMLX's rational notebook builds go-plotly figures by hand.
+    _, kc = kernel
+    cell = ok(kc, (
+        'import (\n\tgonbplotly "github.com/janpfeifer/gonb/gonbui/plotly"\n'
+        '\tgrob "github.com/MetalBlueberry/go-plotly/generated/v2.34.0/graph_objects"\n'
+        '\tptypes "github.com/MetalBlueberry/go-plotly/pkg/types"\n)\n'
+        'fig := &grob.Fig{\n'
+        '\tLayout: &grob.Layout{Title: &grob.LayoutTitle{Text: ptypes.S("Loss")}},\n'
+        '\tData: []ptypes.Trace{&grob.Scatter{Mode: "lines", X: ptypes.DataArray([]float64{1, 2}), Y: ptypes.DataArray([]float32{3, 4})}},\n'
+        '}\n'
+        'gonbplotly.DisplayFig(fig)'
+    ))
+    html = "".join(str(m["content"]["data"].get("text/html", "")) for m in cell.outputs if m["msg_type"] == "display_data")
+    assert '"type":"scatter"' in html and '"x":[1,2]' in html and '"y":[3,4]' in html and "Loss" in html, cell.describe()
+    assert cell.results == [], "a nil error returned by the last call is not a result: " + cell.describe()
+
+
 def test_unknown_flag_fails_the_cell_and_keeps_state(kernel):
     _, kc = kernel
     ok(kc, "kept := 42")

@@ -6,6 +6,9 @@ import "github.com/igo-kernel/igo/runtime/lower"
 
 // genericStubs: import path -> the generic functions shims stand in for.
 var genericStubs = map[string][]lower.GenericStub{
+	"github.com/MetalBlueberry/go-plotly/pkg/types": {
+		{Name: "DataArray", Source: "func DataArray[T any](data []T) *DataArrayType", Imports: []string(nil)},
+	},
 	"github.com/gomlx/compute/dtypes": {
 		{Name: "UnsafeByteSlice", Source: "func UnsafeByteSlice[E gotype.Supported](flat []E) []byte", Imports: []string{"gotype \"github.com/gomlx/compute/dtypes/gotype\""}},
 	},

@@ -4,4 +4,4 @@ package symbols
 
 // TablesStamp fingerprints the extracted package list and module versions
 // these tables were generated from.
-const TablesStamp = "d0274a099abd9785ba563b1ee3d6c6cf8d016944c0e089900a7d7cfb0a3573b1"
+const TablesStamp = "6e490acf6eee88119bf531b48727fbd741185c733de39a8b9bade0478a4b3ab2"
