@@ -3,6 +3,7 @@ package runtime
 import (
 	"flag"
 	"fmt"
+	"go/token"
 	"os"
 	"reflect"
 	"sort"
@@ -209,9 +210,13 @@ func init() {
 			if !def && !s.known[n] {
 				return fmt.Errorf("%s is not defined in this session (see %%ls)", n)
 			}
+			s.forgetFunc(n)
 			delete(s.definedIn, n)
 			delete(s.known, n)
 			delete(s.declSrc, n)
+			if s.low != nil {
+				s.low.Forget(n)
+			}
 			fmt.Fprintf(env.Stdout(), "forgot %s\n", n)
 		}
 		fmt.Fprintln(env.Stdout(), "(the interpreter cannot unload code: a removed type keeps its old shape until %reset)")
@@ -219,4 +224,15 @@ func init() {
 	}
 	magics.Register(magics.Magic{Name: "rm", Usage: "%rm NAME...", Summary: "forget definitions (GoNB's %rm; also %remove)", Line: remove})
 	magics.Register(magics.Magic{Name: "remove", Usage: "%remove NAME...", Summary: "same as %rm", Line: remove})
+}
+
+// forgetFunc replaces a removed function's body in the interpreter: yaegi
+// keeps every declaration it compiled, and walks the old body again when
+// a later cell instantiates a generic, where a call to a since-redefined
+// function (the tutorial's gradOfF calling the f it redefines) panics.
+func (s *goSession) forgetFunc(name string) {
+	if v, ok := s.globals()[name]; !ok || v.Kind() != reflect.Func || !token.IsIdentifier(name) {
+		return
+	}
+	_, _ = s.it.Eval("func " + name + "() {}") // best effort: the name is forgotten either way
 }

@@ -19,8 +19,10 @@ import (
 const shimProgram = `package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
@@ -36,6 +38,8 @@ import (
 	"github.com/gomlx/gomlx/support/exceptions"
 	"github.com/gomlx/gomlx/support/fsutil"
 	"github.com/janpfeifer/must"
+	"github.com/janpfeifer/gonb/cache"
+	"github.com/MetalBlueberry/go-plotly/pkg/types"
 )
 
 func main() {
@@ -165,6 +169,13 @@ func main() {
 		xslices.Map(s, func(v int) string { return fmt.Sprint(v * 2) }),
 		xslices.MapParallel([]int{1, 2}, func(v int) int { return v + 1 }),
 		xslices.MustSlicesInRelData([]float64{1}, []float64{1}, 0.01), xslices.Close__float64(1.0, 1.0), xslices.EqualAny__int(1, 1))
+	cacheStore := cache.MustNew(must.M1(os.MkdirTemp("", "igo-cache")).(string))
+	calls := 0
+	cached := func() []int { calls++; return []int{4, 2} }
+	fmt.Println("cache", cache.CacheWith(cacheStore, "k", cached), cache.CacheWith(cacheStore, "k", cached), calls,
+		cache.Cache("", func() string { return "bypassed" }))
+	fmt.Println("plotly", string(must.M1(json.Marshal(types.DataArray([]float32{1.5, 2}))).([]byte)),
+		string(must.M1(json.Marshal(types.DataArray([]uint8{3}))).([]byte)))
 }
 `
 
@@ -209,6 +220,8 @@ func TestEveryShimFromInterpretedCode(t *testing.T) {
 		"misc 7 2.0 KiB 1.2M 1_234_567 2.50 steps/s 2.0 KiB 0.5 2 2 3\n",
 		"must 1 2 3 4 5 6 7 8 9\n",
 		"exceptions boom bad string\n",
+		"cache [4 2] [4 2] 1 bypassed\n",
+		"plotly [1.5,2] [3]\n",
 		"xslices [5 1 9] 9 9 [5 1 9] [1.5 1.5] [9 5] b [a] [x x] [[1 1] [1 1]] [[[0 0]]] [[7] [7]] [0.5 1.5 2.5] 9 1 2 [a b] [10 2 18] [2 3] <nil> true true\n",
 	} {
 		if !strings.Contains(out, want) {

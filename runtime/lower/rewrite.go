@@ -150,6 +150,26 @@ func (lw *lowering) rewrite(root ast.Node) {
 		}
 		return true
 	})
+	fillEmptyLoops(root)
+}
+
+// fillEmptyLoops puts an empty block in every loop whose body is empty:
+// after `for i := 0; i < n; i++ {}` or `for range xs {}`, yaegi loses the
+// function's other locals (a following `return y` returned 0).
+func fillEmptyLoops(root ast.Node) {
+	ast.Inspect(root, func(n ast.Node) bool {
+		var body *ast.BlockStmt
+		switch l := n.(type) {
+		case *ast.ForStmt:
+			body = l.Body
+		case *ast.RangeStmt:
+			body = l.Body
+		}
+		if body != nil && len(body.List) == 0 {
+			body.List = []ast.Stmt{&ast.BlockStmt{Lbrace: body.Lbrace, Rbrace: body.Lbrace}}
+		}
+		return true
+	})
 }
 
 // finishFunc installs what the function's range-over-func bodies need:

@@ -294,6 +294,21 @@ func (s *Session) CommitRan(r *Result, ran map[string]bool) {
 	s.Commit(part)
 }
 
+// Forget drops a declaration or variable (%rm): name, and the methods of
+// a type of that name.
+func (s *Session) Forget(name string) {
+	delete(s.vars, name)
+	keep := s.order[:0]
+	for _, k := range s.order {
+		if k == name || strings.HasPrefix(k, name+".") {
+			delete(s.decls, k)
+			continue
+		}
+		keep = append(keep, k)
+	}
+	s.order = keep
+}
+
 // Reset forgets everything (after %reset or a worker restart).
 func (s *Session) Reset() {
 	*s = *s.l.NewSession()

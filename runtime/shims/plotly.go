@@ -1,8 +1,8 @@
 package shims
 
 import (
-	"encoding/json"
 	"fmt"
+	"reflect"
 
 	"github.com/MetalBlueberry/go-plotly/pkg/types"
 )
@@ -14,8 +14,8 @@ func init() {
 }
 
 // DataArray shims go-plotly's types.DataArray: data is a []T. Common
-// element types keep their slice; others go through JSON, which is how
-// plotly receives them anyway.
+// element types keep their slice; others become a []any of the same
+// values (what plotly receives, as JSON, is the same).
 func DataArray(data any) *types.DataArrayType {
 	switch d := data.(type) {
 	case []float64:
@@ -35,13 +35,13 @@ func DataArray(data any) *types.DataArrayType {
 	case []any:
 		return types.DataArray(d)
 	}
-	b, err := json.Marshal(data)
-	if err != nil {
-		panic(fmt.Sprintf("types.DataArray: %T does not encode as JSON: %v", data, err))
+	v := reflect.ValueOf(data)
+	if v.Kind() != reflect.Slice && v.Kind() != reflect.Array {
+		panic(fmt.Sprintf("types.DataArray: want a slice, got %T", data))
 	}
-	out := &types.DataArrayType{}
-	if err := out.UnmarshalJSON(b); err != nil {
-		panic(fmt.Sprintf("types.DataArray: %T is not an array: %v", data, err))
+	elems := make([]any, v.Len())
+	for i := range elems {
+		elems[i] = v.Index(i).Interface()
 	}
-	return out
+	return types.DataArray(elems)
 }
