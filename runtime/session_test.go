@@ -588,3 +588,29 @@ func TestTrailingNilErrorShowsNothing(t *testing.T) {
 		t.Errorf("a non-nil error was not shown: %v", r.results)
 	}
 }
+
+// %rm of a function whose body calls another removed function, then that
+// one redefined with another signature (GoMLX's tutorial: f and gradOfF):
+// yaegi walked the old body again on the next generic call and panicked.
+func TestRemovedFunctionsStayRemoved(t *testing.T) {
+	s := newTestSession(t)
+	for _, cell := range []string{
+		"func f(x, y int) int { return x + y }\nfunc gradOfF(x, y int) (out, gx int) { out = f(x, y); return out, 1 }",
+		"%rm gradOfF f",
+	} {
+		if _, rep := run(t, s, cell); rep.Error != nil {
+			t.Fatal(rep.Error)
+		}
+	}
+	r, rep := run(t, s, "func f(x int) int { return 2 * x }\nfunc must[T any](v T, err error) T { return v }\n"+
+		"func solve() string { n := must(strconv.Atoi(\"3\")); return fmt.Sprint(n, f(n)) }\nsolve()")
+	if rep.Error != nil {
+		t.Fatal(rep.Error)
+	}
+	if got := resultText(t, r); got != `"3 6"` {
+		t.Errorf("got %s", got)
+	}
+	if _, rep := run(t, s, "gradOfF(1, 2)"); rep.Error == nil || !strings.Contains(rep.Error.Value, "undefined: gradOfF") {
+		t.Errorf("a removed function is still callable: %+v", rep.Error)
+	}
+}
