@@ -331,6 +331,7 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 				v, err = s.evalStatements(ctx, group)
 			} else {
 				v, err = s.it.EvalWithContext(ctx, assemble(group))
+
 				if err != nil && strings.Contains(err.Error(), "definition loop") {
 					// var v any = x with x a session variable: yaegi's top
 					// level refuses it (nothing ran); written as the

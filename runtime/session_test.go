@@ -614,3 +614,17 @@ func TestRemovedFunctionsStayRemoved(t *testing.T) {
 		t.Errorf("a removed function is still callable: %+v", rep.Error)
 	}
 }
+
+// Untyped string constants of compiled packages (os.DevNull, GoMLX's
+// regularizer.ParamL2) are constants to the checker, not variables of
+// go/constant's types.
+func TestStringConstantsOfPackages(t *testing.T) {
+	s := newTestSession(t)
+	r, rep := run(t, s, "x := os.DevNull + \"!\"\nfor range 1 {}\nx")
+	if rep.Error != nil {
+		t.Fatal(rep.Error)
+	}
+	if got := resultText(t, r); got != `"/dev/null!"` {
+		t.Errorf("got %s", got)
+	}
+}

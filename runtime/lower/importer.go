@@ -158,7 +158,8 @@ func (im *tableImporter) pkg(p string) *types.Package {
 // untyped constant a constant.Value.
 func (im *tableImporter) object(pkg *types.Package, name string, v reflect.Value) types.Object {
 	t := v.Type()
-	if cv, ok := v.Interface().(constant.Value); ok && t.PkgPath() == "go/constant" {
+	if cv, ok := v.Interface().(constant.Value); ok && (t.PkgPath() == "go/constant" || t.Kind() == reflect.Pointer && t.Elem().PkgPath() == "go/constant") {
+		// Untyped constants; a string one is a *constant.stringVal.
 		return types.NewConst(token.NoPos, pkg, name, untypedFor(cv), cv)
 	}
 	switch {
