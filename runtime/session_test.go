@@ -628,3 +628,19 @@ func TestStringConstantsOfPackages(t *testing.T) {
 		t.Errorf("got %s", got)
 	}
 }
+
+// A variable of an earlier var block declared again on its own (GoMLX's
+// tutorial declares flags twice): the checker sees the new one only.
+func TestRedeclaringOneVariableOfABlock(t *testing.T) {
+	s := newTestSession(t)
+	if _, rep := run(t, s, "var (\n\ta = 1\n\tb = 2\n)"); rep.Error != nil {
+		t.Fatal(rep.Error)
+	}
+	r, rep := run(t, s, "var b = \"two\"\nn := 0\nfor range a { n++ }\nfmt.Sprint(n, b)")
+	if rep.Error != nil {
+		t.Fatal(rep.Error)
+	}
+	if got := resultText(t, r); got != `"1two"` {
+		t.Errorf("got %s", got)
+	}
+}

@@ -196,8 +196,8 @@ func (s *Session) lower(imports map[string]string, chunks []Chunk, fix bool) (*R
 	}
 	for _, c := range chunks {
 		if c.Decl {
-			for _, k := range declKeys(c.Src) {
-				res.decls[k] = c.Src
+			for k, src := range declSources(c.Src) {
+				res.decls[k] = src
 			}
 		}
 	}
@@ -334,6 +334,49 @@ func (l *Lowerer) checkCell(fset *token.FileSet, f *ast.File) (*types.Package, *
 		return pkg, info, errs
 	}
 	return pkg, info, nil
+}
+
+// declSources maps each key a declaration chunk declares to the source
+// that declares it alone where it can: one spec of a var or type block
+// (`var (a = 1; b = 2)` gives "var a = 1" and "var b = 2"), so a later
+// cell can redefine b without the checker seeing b twice. Const blocks
+// stay whole (iota and implicit repetition tie their specs together), as
+// do specs that declare several names at once.
+func declSources(src string) map[string]string {
+	out := map[string]string{}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", "package p\n"+src, parser.SkipObjectResolution)
+	if err != nil {
+		for _, k := range declKeys(src) {
+			out[k] = src
+		}
+		return out
+	}
+	for _, k := range declKeys(src) {
+		out[k] = src
+	}
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok == token.CONST || len(gd.Specs) < 2 {
+			continue
+		}
+		for _, sp := range gd.Specs {
+			var names []*ast.Ident
+			switch sp := sp.(type) {
+			case *ast.TypeSpec:
+				names = []*ast.Ident{sp.Name}
+			case *ast.ValueSpec:
+				names = sp.Names
+			}
+			if len(names) != 1 {
+				continue
+			}
+			start, end := fset.Position(sp.Pos()).Offset, fset.Position(sp.End()).Offset
+			text := "package p\n" + src
+			out[names[0].Name] = gd.Tok.String() + " " + text[start:end]
+		}
+	}
+	return out
 }
 
 // countNodes is how many declarations or statements a chunk holds.
@@ -535,7 +578,7 @@ func (s *Session) RecordDecls(chunks []Chunk) {
 			if _, ok := s.decls[k]; !ok {
 				s.order = append(s.order, k)
 			}
-			s.decls[k] = c.Src
+			s.decls[k] = declSources(c.Src)[k]
 			delete(s.vars, k)
 		}
 	}
