@@ -104,3 +104,12 @@ def errors_in(nb) -> list[CellError]:
             if out.get("output_type") == "error":
                 found.append(CellError(i, out.get("ename", ""), out.get("evalue", ""), c.source))
     return found
+
+
+def saved_error_cells(path: Path) -> set[int]:
+    """Indices of the cells whose outputs, as saved by GoNB, hold an error:
+    the notebook shows a failure on purpose there (GoMLX's tutorial mixes
+    dtypes to show the message), so IGo failing there is the same result."""
+    nb = nbformat.read(path, as_version=4)
+    return {i for i, c in enumerate(nb.cells)
+            if any(o.get("output_type") == "error" for o in c.get("outputs", []))}
