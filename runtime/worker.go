@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui"
+	"k8s.io/klog/v2"
 
 	"github.com/igo-kernel/igo/display"
 	"github.com/igo-kernel/igo/display/gonbpipe"
@@ -29,6 +30,12 @@ const (
 	requestFD = 3
 	eventFD   = 4
 )
+
+// klogExit replaces klog's os.Exit in the worker: klog has written its
+// message (and, for Fatal, the goroutines' stacks) to stderr already.
+func klogExit(code int) {
+	panic(fmt.Sprintf("klog ended the program (exit status %d; klog.Fatal or klog.Exit in compiled code): IGo keeps the session", code))
+}
 
 // RunWorker is the body of `igo worker`: it serves requests from the kernel
 // side until its request pipe closes.
@@ -47,6 +54,10 @@ func RunWorker() error {
 	// worker's exit.
 	flag.CommandLine.Init(flag.CommandLine.Name(), flag.ContinueOnError)
 	flag.CommandLine.SetOutput(io.Discard) // the cell's error says what is wrong
+	// klog.Fatal and klog.Exit in compiled code (GoMLX's example packages
+	// use them) would end the worker and the session with it: they fail
+	// the cell instead, as log.Fatal in cells does.
+	klog.OsExit = klogExit
 	if os.Getenv("GOMLX_BACKEND") == "" {
 		// GoMLX's pure-Go backend works everywhere; %backend switches.
 		// Its ops run one after another: with ops in parallel (compute

@@ -35,8 +35,10 @@ NOTEBOOK_TIMEOUT = 600  # whole notebook, for pytest-timeout
 # Notebooks whose ops GoMLX's Go backend lacks (FFT): they run on XLA's CPU
 # plugin, which tests/run_all.sh installs (PJRT_PLUGIN_LIBRARY_PATH).
 # discrete-kan's plots compare with LessThanTotalOrder, also missing there;
-# the tutorial asks for XLA itself (%env GOMLX_BACKEND=xla:cpu).
-NEEDS_XLA = {"examples/fft/fft.ipynb", "examples/discretekan/discrete-kan.ipynb", "examples/tutorial/tutorial.ipynb"}
+# the tutorial asks for XLA itself (%env GOMLX_BACKEND=xla:cpu); Spiral's
+# training is quicker there.
+NEEDS_XLA = {"examples/fft/fft.ipynb", "examples/discretekan/discrete-kan.ipynb", "examples/tutorial/tutorial.ipynb",
+             "examples/spiral/Spiral.ipynb"}
 
 # Notebooks that need no download and run in well under a minute each here,
 # with the cells whose flags the notebook itself offers made smaller
@@ -45,6 +47,9 @@ SELECTED = {
     "examples/fft/fft.ipynb": ({}, []),
     "examples/discretekan/discrete-kan.ipynb": ({}, []),
     "examples/tutorial/tutorial.ipynb": ({}, []),
+    # Trains 100,000 steps twice with no flag to shorten them: the survey's
+    # shortening (notebooks.SHORTER) makes it ~25 s; nothing else changes.
+    "examples/spiral/Spiral.ipynb": ({}, []),
 }
 
 
@@ -86,7 +91,8 @@ def test_gonb_notebook_runs_without_errors(name, gonb_notebooks, monkeypatch, tm
         monkeypatch.setenv("GOMLX_BACKEND", "xla:cpu")
         monkeypatch.setenv("GOMLX_NO_AUTO_INSTALL", "1")
     cells, _ = SELECTED[name]
-    nb, stopped = notebooks.execute(gonb_notebooks[name], KERNEL_NAME, CELL_TIMEOUT, allow_errors=True, set_cells=cells)
+    nb, stopped = notebooks.execute(gonb_notebooks[name], KERNEL_NAME, CELL_TIMEOUT, allow_errors=True, set_cells=cells,
+                                    replace=notebooks.SHORTER.get(name))
     assert stopped is None, stopped
     # Errors only where GoNB's saved outputs show one too (on purpose).
     expected = notebooks.saved_error_cells(gonb_notebooks[name])
@@ -216,6 +222,16 @@ def test_plotly_figure_built_in_a_cell_shows_through_gonbui(kernel):
     html = "".join(str(m["content"]["data"].get("text/html", "")) for m in cell.outputs if m["msg_type"] == "display_data")
     assert '"type":"scatter"' in html and '"x":[1,2]' in html and '"y":[3,4]' in html and "Loss" in html, cell.describe()
     assert cell.results == [], "a nil error returned by the last call is not a result: " + cell.describe()
+
+
+def test_klog_fatal_in_compiled_code_fails_the_cell_and_keeps_state(kernel):
+    # GoMLX's example packages call klog.Fatal when a download fails.
+    _, kc = kernel
+    ok(kc, "kept := 42")
+    cell = run(kc, 'klog.Fatalf("no data in %s", "/nowhere")')
+    assert cell.status == "error" and "klog ended the program" in cell.text, cell.describe()
+    assert "no data in /nowhere" in cell.stderr, cell.describe()
+    assert ok(kc, "fmt.Println(kept)").stdout == "42\n"
 
 
 def test_unknown_flag_fails_the_cell_and_keeps_state(kernel):

@@ -39,6 +39,7 @@ import (
 	"github.com/gomlx/gomlx/support/fsutil"
 	"github.com/janpfeifer/must"
 	"github.com/janpfeifer/gonb/cache"
+	"k8s.io/klog/v2"
 	"github.com/MetalBlueberry/go-plotly/pkg/types"
 )
 
@@ -174,6 +175,8 @@ func main() {
 	cached := func() []int { calls++; return []int{4, 2} }
 	fmt.Println("cache", cache.CacheWith(cacheStore, "k", cached), cache.CacheWith(cacheStore, "k", cached), calls,
 		cache.Cache("", func() string { return "bypassed" }))
+	var nilPoint *struct{ X int }
+	fmt.Println("klog", klog.SafePtr(nilPoint) == nil, klog.SafePtr(&struct{ X int }{3}) != nil)
 	fmt.Println("plotly", string(must.M1(json.Marshal(types.DataArray([]float32{1.5, 2}))).([]byte)),
 		string(must.M1(json.Marshal(types.DataArray([]uint8{3}))).([]byte)))
 }
@@ -221,6 +224,7 @@ func TestEveryShimFromInterpretedCode(t *testing.T) {
 		"must 1 2 3 4 5 6 7 8 9\n",
 		"exceptions boom bad string\n",
 		"cache [4 2] [4 2] 1 bypassed\n",
+		"klog true true\n",
 		"plotly [1.5,2] [3]\n",
 		"xslices [5 1 9] 9 9 [5 1 9] [1.5 1.5] [9 5] b [a] [x x] [[1 1] [1 1]] [[[0 0]]] [[7] [7]] [0.5 1.5 2.5] 9 1 2 [a b] [10 2 18] [2 3] <nil> true true\n",
 	} {

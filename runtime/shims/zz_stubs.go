@@ -144,4 +144,7 @@ var genericStubs = map[string][]lower.GenericStub{
 		{Name: "M8", Source: "func M8[T1 any, T2 any, T3 any, T4 any, T5 any, T6 any, T7 any, T8 any](value1 T1, value2 T2, value3 T3, value4 T4, value5 T5, value6 T6, value7 T7, value8 T8, err error) (T1, T2, T3, T4, T5, T6, T7, T8)", Imports: []string(nil)},
 		{Name: "M9", Source: "func M9[T1 any, T2 any, T3 any, T4 any, T5 any, T6 any, T7 any, T8 any, T9 any](value1 T1, value2 T2, value3 T3, value4 T4, value5 T5, value6 T6, value7 T7, value8 T8, value9 T9, err error) (T1, T2, T3, T4, T5, T6, T7, T8, T9)", Imports: []string(nil)},
 	},
+	"k8s.io/klog/v2": {
+		{Name: "SafePtr", Source: "func SafePtr[T any](p *T) any", Imports: []string(nil)},
+	},
 }

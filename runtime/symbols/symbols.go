@@ -28,4 +28,6 @@ var Symbols = map[string]map[string]reflect.Value{}
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/gomlx/gomlx/examples/discretekan github.com/gomlx/gomlx/examples/adult github.com/gomlx/gomlx/examples/cifar github.com/gomlx/gomlx/examples/cifar/classifier github.com/gomlx/gomlx/examples/mnist github.com/gomlx/gomlx/examples/imdb github.com/gomlx/gomlx/examples/dogsvscats github.com/gomlx/gomlx/examples/inceptionv3 github.com/gomlx/gomlx/examples/oxfordflowers102 github.com/gomlx/gomlx/examples/oxfordflowers102/diffusion github.com/gomlx/gomlx/examples/downloader
 // Plotly figures for GoNB's gonbui/plotly (GoMLX's rational notebook builds them by hand).
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols github.com/MetalBlueberry/go-plotly/generated/v2.34.0/graph_objects github.com/MetalBlueberry/go-plotly/pkg/types
+// klog: GoMLX and its examples log with it (its Fatal and Exit fail the cell in IGo).
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols k8s.io/klog/v2
 //go:generate go run ../shims/internal/genstamp

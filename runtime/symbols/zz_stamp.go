@@ -4,4 +4,4 @@ package symbols
 
 // TablesStamp fingerprints the extracted package list and module versions
 // these tables were generated from.
-const TablesStamp = "6e490acf6eee88119bf531b48727fbd741185c733de39a8b9bade0478a4b3ab2"
+const TablesStamp = "c331aa23edca6e1a150cf8d5ff6cc3c670ae35b4acfcd590c197c82cab81459e"

@@ -74,8 +74,20 @@ def strip_outputs(nb) -> None:
             c.execution_count = None
 
 
+# For the survey only (--short): text replacements that shrink the training
+# of notebooks whose cells train for many minutes and offer no flag to
+# shorten them. Nothing else of the notebook changes.
+SHORTER = {
+    "examples/spiral/Spiral.ipynb": [("100_000)", "2_000)")],
+    "examples/discretekan/kans_shapes.ipynb": [("BaseNumSteps = 10_000", "BaseNumSteps = 500"),
+                                                ("BaseNumSteps = 2500", "BaseNumSteps = 500")],
+    "gomlx/ml/layers/rational/rational.ipynb": [("NumSteps=100_000", "NumSteps=300"),
+                                                 ("BatchSize=50_000", "BatchSize=1_000")],
+}
+
+
 def execute(path: Path, kernel_name: str, cell_timeout: int, allow_errors: bool,
-            set_cells: dict[int, str] | None = None):
+            set_cells: dict[int, str] | None = None, replace: list[tuple[str, str]] | None = None):
     """Runs the notebook at path on the named kernel, in its own folder, and
     returns (notebook, error) where error is what stopped it (a timeout or a
     dead kernel), if anything. set_cells replaces the source of cells by
@@ -84,6 +96,10 @@ def execute(path: Path, kernel_name: str, cell_timeout: int, allow_errors: bool,
     strip_outputs(nb)
     for i, src in (set_cells or {}).items():
         nb.cells[i].source = src
+    for old, new in replace or []:
+        for c in nb.cells:
+            if c.cell_type == "code":
+                c.source = c.source.replace(old, new)
     client = NotebookClient(
         nb, kernel_name=kernel_name, timeout=cell_timeout, startup_timeout=60,
         allow_errors=allow_errors, resources={"metadata": {"path": str(path.parent)}},

@@ -27,6 +27,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--timeout", type=int, default=120, help="seconds per cell")
     ap.add_argument("--kernel", default="igo")
+    ap.add_argument("--short", action="store_true", help="shrink long training (notebooks.SHORTER)")
     ap.add_argument("only", nargs="*")
     args = ap.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="gonb-survey-"))
@@ -37,7 +38,8 @@ def main() -> None:
         if args.only and not any(o in name for o in args.only):
             continue
         start = time.time()
-        nb, stopped = notebooks.execute(path, args.kernel, args.timeout, allow_errors=True)
+        replace = notebooks.SHORTER.get(name) if args.short else None
+        nb, stopped = notebooks.execute(path, args.kernel, args.timeout, allow_errors=True, replace=replace)
         errs = notebooks.errors_in(nb)
         code = [c for c in nb.cells if c.cell_type == "code"]
         print(json.dumps({
@@ -45,6 +47,7 @@ def main() -> None:
             "seconds": round(time.time() - start, 1),
             "code_cells": len(code),
             "stopped": stopped,
+            "shortened": bool(replace),
             "errors": [{"cell": e.cell, "ename": e.ename, "evalue": e.evalue[:2000], "source": e.source[:3000]} for e in errs],
         }), flush=True)
 
