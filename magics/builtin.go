@@ -101,6 +101,9 @@ func helpText() string {
 	}
 	b.WriteString("\nOther lines:\n")
 	fmt.Fprintf(&b, "  %-42s %s\n", "!COMMAND", "run a shell command, its output streamed")
+	b.WriteString("\nGoNB notebooks: a line \"%% [--flag=value...]\" starts the body of main (its flags\n")
+	b.WriteString("parsed first); a cell declaring func main() runs it; functions named init_* with no\n")
+	b.WriteString("arguments run right after their cell declares them, as GoNB runs them before main.\n")
 	b.WriteString("\n%help NAME describes one magic.\n")
 	return b.String()
 }

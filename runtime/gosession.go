@@ -350,6 +350,14 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 				return s.evalError(ctx, err)
 			}
 			s.recordDecls(group)
+			if group[0].Kind == cell.Decl {
+				// GoNB runs a cell's init_* functions before its body.
+				for _, name := range gonbInits(group) {
+					if _, err := s.it.EvalWithContext(ctx, name+"()"); err != nil {
+						return s.evalError(ctx, err)
+					}
+				}
+			}
 			for _, c := range group {
 				for _, n := range c.Names {
 					ran[n] = true
@@ -654,6 +662,30 @@ func (s *goSession) teachChecker(chunks []cell.Chunk) {
 // mainName is what a cell's func main is renamed to: yaegi would run a
 // function called main after every later cell.
 const mainName = "_igoMain"
+
+// gonbInits lists the functions of a group of declarations named init_*
+// with no parameters and results: GoNB's init functions (a notebook cannot
+// redefine init), which it calls before main, as Go calls init.
+func gonbInits(group []cell.Chunk) []string {
+	var names []string
+	for _, c := range group {
+		if !strings.Contains(c.Src, "func init_") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+c.Src, parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if ok && fd.Recv == nil && strings.HasPrefix(fd.Name.Name, "init_") && fd.Type.TypeParams == nil &&
+				fd.Type.Params.NumFields() == 0 && fd.Type.Results.NumFields() == 0 {
+				names = append(names, fd.Name.Name)
+			}
+		}
+	}
+	return names
+}
 
 // renameMain renames a func main declaration of the cell; it reports
 // whether there was one.

@@ -644,3 +644,23 @@ func TestRedeclaringOneVariableOfABlock(t *testing.T) {
 		t.Errorf("got %s", got)
 	}
 }
+
+// GoNB calls a cell's init_* functions before its body (GoMLX's notebooks
+// register flags and set must.M there); a redefinition runs again.
+func TestGoNBInitFunctionsRun(t *testing.T) {
+	s := newTestSession(t)
+	r, rep := run(t, s, "var calls []string\nfunc init_a() { calls = append(calls, \"a\") }\nfunc init_b() { calls = append(calls, \"b\") }\nfunc init_notInit(x int) {}\n%%\nfmt.Print(calls)")
+	if rep.Error != nil {
+		t.Fatal(rep.Error)
+	}
+	if got := r.streams["stdout"]; got != "[a b]" {
+		t.Errorf("first cell printed %q", got)
+	}
+	r, rep = run(t, s, "func init_a() { calls = append(calls, \"a2\") }\n%%\nfmt.Print(calls)")
+	if rep.Error != nil {
+		t.Fatal(rep.Error)
+	}
+	if got := r.streams["stdout"]; got != "[a b a2]" {
+		t.Errorf("after redefinition %q", got)
+	}
+}
