@@ -93,7 +93,9 @@ func (lw *lowering) rewrite(root ast.Node) {
 			}
 		case *ast.AssignStmt:
 			if c.Index() >= 0 { // in a statement list, not a for loop's post statement
-				if s := lw.parallelAssign(n); s != nil {
+				if recv := lw.receiveFirst(n); recv != nil {
+					c.InsertBefore(recv)
+				} else if s := lw.parallelAssign(n); s != nil {
 					c.Replace(s)
 				} else {
 					for _, t := range lw.tupleLiterals(n) {
@@ -1078,4 +1080,27 @@ func declaredFunc(info *types.Info, e ast.Expr) bool {
 		return ok
 	}
 	return false
+}
+
+// receiveFirst takes a received value into a new variable before it is
+// assigned: yaegi dropped values received into an element, field or
+// pointer (xs[i] = <-c, s.f = <-c, *p = <-c), and after y = <-c from a
+// named channel type, y += ... panicked ("SetUint using unaddressable
+// value"). It returns the declaration to put before the statement, which
+// now assigns the new variable.
+func (lw *lowering) receiveFirst(as *ast.AssignStmt) ast.Stmt {
+	if len(as.Lhs) != 1 || len(as.Rhs) != 1 || as.Tok == token.DEFINE {
+		return nil
+	}
+	recv, ok := ast.Unparen(as.Rhs[0]).(*ast.UnaryExpr)
+	if !ok || recv.Op != token.ARROW {
+		return nil
+	}
+	t := lw.typeOf(recv)
+	if t == nil {
+		return nil
+	}
+	decl, v := lw.tempVar("recv", recv, t)
+	as.Rhs[0] = v
+	return decl
 }
