@@ -45,6 +45,11 @@ func Recovered(v any) any {
 		}
 		return v
 	}
+	if ve, ok := v.(*reflect.ValueError); ok && strings.HasSuffix(ve.Error(), "on zero Value") {
+		// The interpreter reached through a nil pointer (p[0] with p a
+		// nil *[10]int): Go's message, as a runtime.Error.
+		return Error{"invalid memory address or nil pointer dereference"}
+	}
 	s, ok := v.(string)
 	if !ok {
 		return v

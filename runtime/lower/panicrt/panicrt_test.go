@@ -26,3 +26,16 @@ func TestRecoveredReflectPanicIsARuntimeError(t *testing.T) {
 		t.Errorf("a non-string panic changed: %v", got)
 	}
 }
+
+func TestRecoveredZeroValueIsANilDereference(t *testing.T) {
+	v := func() (v any) {
+		defer func() { v = Recovered(recover()) }()
+		var zero reflect.Value
+		zero.Index(0)
+		return nil
+	}()
+	err, ok := v.(runtime.Error)
+	if !ok || err.Error() != "runtime error: invalid memory address or nil pointer dereference" {
+		t.Fatalf("got %T %v", v, v)
+	}
+}
