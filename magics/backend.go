@@ -87,7 +87,12 @@ func BackendHint(msg string) string {
 	if !strings.Contains(lower, "plugin") && !strings.Contains(lower, "pjrt") && !strings.Contains(lower, "can't find backend") {
 		return ""
 	}
-	return "\n\nHow to fix it:\n" +
+	missing := ""
+	if cfg := os.Getenv(compute.ConfigEnvVar); strings.HasPrefix(cfg, "xla:") && !strings.Contains(cfg, "/") {
+		name, _, _ := strings.Cut(strings.TrimPrefix(cfg, "xla:"), ",")
+		missing = "\nGOMLX_BACKEND=" + cfg + " needs the PJRT plugin pjrt_c_api_" + name + "_plugin.so, which was not found."
+	}
+	return missing + "\n\nHow to fix it:\n" +
 		"  - switch to GoMLX's pure-Go backend, which needs nothing: %backend go\n" +
 		"  - or install a PJRT plugin: put pjrt_c_api_<name>_plugin.so (e.g. pjrt_c_api_cpu_plugin.so) in\n" +
 		"    ~/.local/lib/go-xla or /usr/local/lib/go-xla, or set PJRT_PLUGIN_LIBRARY_PATH to its folder,\n" +

@@ -3,6 +3,7 @@ package magics
 import (
 	"errors"
 	"fmt"
+	"github.com/gomlx/compute"
 	"os"
 	"path/filepath"
 	"strings"
@@ -136,5 +137,15 @@ func envMagic(env Env, args string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout(), "env: %s=%s\n", name, value)
+	if name == compute.ConfigEnvVar && value != "" {
+		// GoNB notebooks pick their backend this way: say now, not at
+		// compute.MustNew(), when it cannot load here.
+		b, err := newBackend(value)
+		if err != nil {
+			fmt.Fprintf(env.Stderr(), "note: GoMLX's backend %q does not load here: %v%s\n", value, err, BackendHint(err.Error()))
+			return nil
+		}
+		b.Finalize()
+	}
 	return nil
 }

@@ -234,6 +234,15 @@ def test_klog_fatal_in_compiled_code_fails_the_cell_and_keeps_state(kernel):
     assert ok(kc, "fmt.Println(kept)").stdout == "42\n"
 
 
+def test_env_backend_that_cannot_load_says_which_plugin_and_what_to_do(kernel):
+    # GoNB notebooks choose their backend with %env GOMLX_BACKEND=...
+    _, kc = kernel
+    cell = ok(kc, "%env GOMLX_BACKEND=xla:nosuch")
+    assert "pjrt_c_api_nosuch_plugin.so" in cell.stderr and "%backend go" in cell.stderr, cell.describe()
+    cell = ok(kc, "%env GOMLX_BACKEND=go")
+    assert cell.stderr == "", cell.describe()
+
+
 def test_unknown_flag_fails_the_cell_and_keeps_state(kernel):
     _, kc = kernel
     ok(kc, "kept := 42")
