@@ -106,6 +106,7 @@ func (lw *lowering) rewrite(root ast.Node) {
 		case *ast.IfStmt:
 			lw.initTupleLiterals(c, n.Init)
 		case *ast.CommClause:
+			lw.receiveCaseAssign(n)
 			lw.freshCaseVars(n)
 		case *ast.RangeStmt:
 			var fc *funcCtx
@@ -617,15 +618,51 @@ func (lw *lowering) argsNow(call *ast.CallExpr, st ast.Stmt) ast.Stmt {
 // runs, as Go does: yaegi reuses one, so &v taken in a loop pointed at
 // the last value received. case v := <-c: body becomes case t := <-c:
 // v := t; body.
+// receiveCaseAssign turns `case x, ok = <-c:` (assigning existing
+// variables, elements or fields) into `case t, tok := <-c: x, ok = t, tok`:
+// yaegi's select panicked on the assigning form ("reflect.Select: invalid
+// Dir").
+func (lw *lowering) receiveCaseAssign(cc *ast.CommClause) {
+	as, ok := cc.Comm.(*ast.AssignStmt)
+	if !ok || as.Tok != token.ASSIGN {
+		return
+	}
+	var lhs, temps []ast.Expr
+	for i, l := range as.Lhs {
+		if id, ok := l.(*ast.Ident); ok && id.Name == "_" {
+			// A variable all the same: yaegi put the values in the
+			// wrong places with a blank one in a select case.
+			as.Lhs[i] = ast.NewIdent(lw.tmp("rv"))
+			continue
+		}
+		t := lw.tmp("rv")
+		lhs = append(lhs, l)
+		temps = append(temps, ast.NewIdent(t))
+		as.Lhs[i] = ast.NewIdent(t)
+	}
+	as.Tok = token.DEFINE
+	if len(lhs) > 0 {
+		cc.Body = append([]ast.Stmt{&ast.AssignStmt{Lhs: lhs, Tok: token.ASSIGN, TokPos: as.TokPos, Rhs: temps}}, cc.Body...)
+	}
+}
+
 func (lw *lowering) freshCaseVars(cc *ast.CommClause) {
 	as, ok := cc.Comm.(*ast.AssignStmt)
 	if !ok || as.Tok != token.DEFINE {
 		return
 	}
-	var names, temps []ast.Expr
+	var names, temps, blanks []ast.Expr
 	for i, l := range as.Lhs {
 		id, ok := l.(*ast.Ident)
-		if !ok || id.Name == "_" {
+		if !ok {
+			continue
+		}
+		if id.Name == "_" {
+			// A variable all the same: with a blank one, yaegi put the
+			// received values in the wrong places.
+			b := ast.NewIdent(lw.tmp("rv"))
+			as.Lhs[i] = b
+			blanks = append(blanks, ast.NewIdent(b.Name))
 			continue
 		}
 		t := ast.NewIdent(lw.tmp("rv"))
@@ -633,11 +670,16 @@ func (lw *lowering) freshCaseVars(cc *ast.CommClause) {
 		temps = append(temps, ast.NewIdent(t.Name))
 		as.Lhs[i] = t
 	}
+	var head []ast.Stmt
+	for _, b := range blanks {
+		head = append(head, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_")}, Tok: token.ASSIGN, TokPos: as.TokPos, Rhs: []ast.Expr{b}})
+	}
 	if len(names) == 0 {
+		cc.Body = append(head, cc.Body...)
 		return
 	}
 	// The variables may go unused, as case variables may.
-	head := []ast.Stmt{&ast.AssignStmt{Lhs: names, Tok: token.DEFINE, TokPos: as.TokPos, Rhs: temps}}
+	head = append(head, &ast.AssignStmt{Lhs: names, Tok: token.DEFINE, TokPos: as.TokPos, Rhs: temps})
 	for _, n := range names {
 		head = append(head, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_")}, Tok: token.ASSIGN, TokPos: as.TokPos, Rhs: []ast.Expr{ast.NewIdent(n.(*ast.Ident).Name)}})
 	}
