@@ -146,9 +146,23 @@ func (lw *lowering) rewrite(root ast.Node) {
 				c.Replace(s)
 			}
 		case *ast.TypeSwitchStmt:
-			lw.initTupleLiterals(c, n.Init)
-			if lw.wrapSwitch && len(stack) > 0 && stack[len(stack)-1].cellLevel && c.Parent() == stack[len(stack)-1].body {
-				c.Replace(&ast.ExprStmt{X: &ast.CallExpr{Fun: &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: []ast.Stmt{n}}}}})
+			// At a cell's top level, yaegi runs neither type switches nor
+			// comma-ok assertions: the statement runs in a closure.
+			topLevel := lw.wrapSwitch && len(stack) > 0 && stack[len(stack)-1].cellLevel && c.Parent() == stack[len(stack)-1].body
+			var st ast.Stmt = n
+			if _, labeled := c.Parent().(*ast.LabeledStmt); !labeled && c.Index() >= 0 {
+				if s := lw.typeSwitchByAssertions(n); s != nil {
+					st = s
+				}
+			}
+			if st == ast.Stmt(n) {
+				lw.initTupleLiterals(c, n.Init)
+			}
+			if topLevel {
+				st = &ast.ExprStmt{X: &ast.CallExpr{Fun: &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: []ast.Stmt{st}}}}}
+			}
+			if st != ast.Stmt(n) {
+				c.Replace(st)
 			}
 		}
 		return true
@@ -1145,4 +1159,111 @@ func (lw *lowering) receiveFirst(as *ast.AssignStmt) ast.Stmt {
 	decl, v := lw.tempVar("recv", recv, t)
 	as.Rhs[0] = v
 	return decl
+}
+
+// typeSwitchByAssertions writes a type switch as comma-ok assertions and
+// an expression switch (which keeps break and the case order):
+//
+//	switch v := x.(type) { case A: ...; case B, C: ...; case nil: ...; default: ... }
+//
+// becomes
+//
+//	{ t := x; _, okA := t.(A); ...; switch { case okA: v := t.(A); ...; case okB || okC: v := t; ... } }
+//
+// yaegi's type switch missed a pointer to an interpreted type with
+// methods (case *Point with a *Point inside an any) that its assertions
+// find. Type switches on type parameters stay as they are.
+func (lw *lowering) typeSwitchByAssertions(ts *ast.TypeSwitchStmt) ast.Stmt {
+	var v *ast.Ident
+	var x ast.Expr
+	switch a := ts.Assign.(type) {
+	case *ast.AssignStmt:
+		if len(a.Lhs) != 1 || len(a.Rhs) != 1 {
+			return nil
+		}
+		v, _ = a.Lhs[0].(*ast.Ident)
+		ta, ok := a.Rhs[0].(*ast.TypeAssertExpr)
+		if !ok || v == nil {
+			return nil
+		}
+		x = ta.X
+	case *ast.ExprStmt:
+		ta, ok := a.X.(*ast.TypeAssertExpr)
+		if !ok {
+			return nil
+		}
+		x = ta.X
+	default:
+		return nil
+	}
+	xt := lw.typeOf(x)
+	if xt == nil || hasTypeParam(xt) {
+		return nil
+	}
+	for _, st := range ts.Body.List {
+		for _, e := range st.(*ast.CaseClause).List {
+			if t := lw.typeOf(e); t == nil || hasTypeParam(t) {
+				if id, ok := e.(*ast.Ident); !ok || id.Name != "nil" {
+					return nil
+				}
+			}
+		}
+	}
+	pos := ts.Pos()
+	tv := lw.tmp("ts")
+	var pre []ast.Stmt
+	if ts.Init != nil {
+		pre = append(pre, ts.Init)
+	}
+	pre = append(pre, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(tv)}, Tok: token.DEFINE, TokPos: pos, Rhs: []ast.Expr{x}})
+	sw := &ast.SwitchStmt{Switch: pos, Body: &ast.BlockStmt{Lbrace: ts.Body.Lbrace, Rbrace: ts.Body.Rbrace}}
+	for _, st := range ts.Body.List {
+		cc := st.(*ast.CaseClause)
+		var conds []ast.Expr
+		var only ast.Expr // the one type of a one-type case
+		for _, e := range cc.List {
+			if id, ok := e.(*ast.Ident); ok && id.Name == "nil" && lw.typeOf(e) == nil || isUntypedNil(lw.typeOf(e)) {
+				conds = append(conds, &ast.BinaryExpr{X: ast.NewIdent(tv), Op: token.EQL, Y: ast.NewIdent("nil")})
+				continue
+			}
+			if it, isIface := lw.typeOf(e).Underlying().(*types.Interface); isIface && it.Empty() {
+				// case any: yaegi's t.(any) is false for every value.
+				conds = append(conds, &ast.BinaryExpr{X: ast.NewIdent(tv), Op: token.NEQ, Y: ast.NewIdent("nil")})
+				continue
+			}
+			// var ok bool; if t != nil { _, ok = t.(T) }: yaegi's comma-ok
+			// assertion of a nil interface to an interface type panicked.
+			ok := lw.tmp("ok")
+			typ := parseExpr(lw.typeExpr(lw.typeOf(e)))
+			pre = append(pre,
+				&ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, TokPos: pos, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(ok)}, Type: ast.NewIdent("bool")}}}},
+				&ast.IfStmt{If: pos, Cond: &ast.BinaryExpr{X: ast.NewIdent(tv), Op: token.NEQ, Y: ast.NewIdent("nil")},
+					Body: &ast.BlockStmt{List: []ast.Stmt{&ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_"), ast.NewIdent(ok)}, Tok: token.ASSIGN, TokPos: pos,
+						Rhs: []ast.Expr{&ast.TypeAssertExpr{X: ast.NewIdent(tv), Type: typ}}}}}})
+			conds = append(conds, ast.NewIdent(ok))
+			if len(cc.List) == 1 {
+				only = parseExpr(lw.typeExpr(lw.typeOf(e)))
+			}
+		}
+		out := &ast.CaseClause{Case: cc.Case, Colon: cc.Colon}
+		if len(conds) > 0 {
+			cond := conds[0]
+			for _, c := range conds[1:] {
+				cond = &ast.BinaryExpr{X: cond, Op: token.LOR, Y: c}
+			}
+			out.List = []ast.Expr{cond}
+		}
+		if v != nil {
+			var val ast.Expr = ast.NewIdent(tv)
+			if only != nil {
+				val = &ast.TypeAssertExpr{X: ast.NewIdent(tv), Type: only}
+			}
+			out.Body = append(out.Body,
+				&ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(v.Name)}, Tok: token.DEFINE, TokPos: cc.Colon, Rhs: []ast.Expr{val}},
+				&ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_")}, Tok: token.ASSIGN, TokPos: cc.Colon, Rhs: []ast.Expr{ast.NewIdent(v.Name)}})
+		}
+		out.Body = append(out.Body, cc.Body...)
+		sw.Body.List = append(sw.Body.List, out)
+	}
+	return &ast.BlockStmt{Lbrace: pos, List: append(pre, sw), Rbrace: ts.End()}
 }
