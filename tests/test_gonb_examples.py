@@ -193,22 +193,6 @@ def test_gonbui_displays(kernel):
     assert len(ids) == 1, cell.describe()
 
 
-def test_gonbui_request_input_asks_the_front_end(kernel):
-    # gonbui.RequestInput asks Jupyter for a line, which the program then
-    # reads from its stdin, as in GoNB.
-    _, kc = kernel
-    prompts = []
-
-    def answer(msg):
-        prompts.append((msg["content"]["prompt"], msg["content"]["password"]))
-        kc.input("gopher")
-
-    cell = ok(kc, '%%\ngonbui.RequestInput("name?", false)\nvar s string\nfmt.Scanln(&s)\nfmt.Println("hello", s)',
-              allow_stdin=True, stdin_hook=answer)
-    assert prompts == [("name?", False)], prompts
-    assert cell.stdout == "hello gopher\n", cell.describe()
-
-
 def test_gomlx_margaid_plot_shows_through_gonbui(kernel):
     _, kc = kernel
     cell = ok(kc, (
