@@ -124,17 +124,7 @@ func (im *tableImporter) importLocked(p string) (*types.Package, error) {
 		}
 	}
 	pkg.MarkComplete() // before the stubs, which may import packages importing this one
-	im.addStubs(pkg, list)
-	for _, st := range list {
-		if scope.Lookup(st.Name) == nil {
-			// The stub did not check: the shim as it is.
-			if v := syms[st.Name]; v.IsValid() {
-				if obj := im.object(pkg, st.Name, v); obj != nil {
-					scope.Insert(obj)
-				}
-			}
-		}
-	}
+	im.addStubs(pkg, list, syms)
 	return pkg, nil
 }
 
@@ -175,8 +165,6 @@ func (im *tableImporter) object(pkg *types.Package, name string, v reflect.Value
 	case t.Kind() == reflect.Func:
 		sig := im.typ(t).(*types.Signature)
 		return types.NewFunc(token.NoPos, pkg, name, sig)
-	case t.Kind() == reflect.Pointer:
-		return types.NewVar(token.NoPos, pkg, name, im.typ(t.Elem()))
 	default:
 		if cv := constFromValue(v); cv != nil {
 			return types.NewConst(token.NoPos, pkg, name, im.typ(t), cv)

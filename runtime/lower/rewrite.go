@@ -628,14 +628,10 @@ func (lw *lowering) argsNow(call *ast.CallExpr, st ast.Stmt) ast.Stmt {
 	return &ast.BlockStmt{Lbrace: st.Pos(), List: append(pre, st), Rbrace: st.End()}
 }
 
-// freshCaseVars gives case v := <-c its own variable each time the case
-// runs, as Go does: yaegi reuses one, so &v taken in a loop pointed at
-// the last value received. case v := <-c: body becomes case t := <-c:
-// v := t; body.
 // receiveCaseAssign turns `case x, ok = <-c:` (assigning existing
-// variables, elements or fields) into `case t, tok := <-c: x, ok = t, tok`:
-// yaegi's select panicked on the assigning form ("reflect.Select: invalid
-// Dir").
+// variables, elements or fields) into `case t, tok := <-c: x, ok = t, tok`,
+// which freshCaseVars then handles: yaegi's select panicked on the
+// assigning form ("reflect.Select: invalid Dir").
 func (lw *lowering) receiveCaseAssign(cc *ast.CommClause) {
 	as, ok := cc.Comm.(*ast.AssignStmt)
 	if !ok || as.Tok != token.ASSIGN {
@@ -644,10 +640,7 @@ func (lw *lowering) receiveCaseAssign(cc *ast.CommClause) {
 	var lhs, temps []ast.Expr
 	for i, l := range as.Lhs {
 		if id, ok := l.(*ast.Ident); ok && id.Name == "_" {
-			// A variable all the same: yaegi put the values in the
-			// wrong places with a blank one in a select case.
-			as.Lhs[i] = ast.NewIdent(lw.tmp("rv"))
-			continue
+			continue // freshCaseVars gives it a variable
 		}
 		t := lw.tmp("rv")
 		lhs = append(lhs, l)
@@ -660,33 +653,31 @@ func (lw *lowering) receiveCaseAssign(cc *ast.CommClause) {
 	}
 }
 
+// freshCaseVars gives case v := <-c its own variable each time the case
+// runs, as Go does: yaegi reuses one, so &v taken in a loop pointed at
+// the last value received. case v := <-c: body becomes case t := <-c:
+// v := t; body. A blank (case _, ok := <-c) becomes a variable too: with
+// one, yaegi put the received values in the wrong places.
 func (lw *lowering) freshCaseVars(cc *ast.CommClause) {
 	as, ok := cc.Comm.(*ast.AssignStmt)
 	if !ok || as.Tok != token.DEFINE {
 		return
 	}
-	var names, temps, blanks []ast.Expr
+	var names, temps []ast.Expr
+	var head []ast.Stmt
 	for i, l := range as.Lhs {
 		id, ok := l.(*ast.Ident)
 		if !ok {
 			continue
 		}
+		t := ast.NewIdent(lw.tmp("rv"))
+		as.Lhs[i] = t
 		if id.Name == "_" {
-			// A variable all the same: with a blank one, yaegi put the
-			// received values in the wrong places.
-			b := ast.NewIdent(lw.tmp("rv"))
-			as.Lhs[i] = b
-			blanks = append(blanks, ast.NewIdent(b.Name))
+			head = append(head, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_")}, Tok: token.ASSIGN, TokPos: as.TokPos, Rhs: []ast.Expr{ast.NewIdent(t.Name)}})
 			continue
 		}
-		t := ast.NewIdent(lw.tmp("rv"))
 		names = append(names, ast.NewIdent(id.Name))
 		temps = append(temps, ast.NewIdent(t.Name))
-		as.Lhs[i] = t
-	}
-	var head []ast.Stmt
-	for _, b := range blanks {
-		head = append(head, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_")}, Tok: token.ASSIGN, TokPos: as.TokPos, Rhs: []ast.Expr{b}})
 	}
 	if len(names) == 0 {
 		cc.Body = append(head, cc.Body...)
@@ -1168,102 +1159,87 @@ func (lw *lowering) receiveFirst(as *ast.AssignStmt) ast.Stmt {
 //
 // becomes
 //
-//	{ t := x; _, okA := t.(A); ...; switch { case okA: v := t.(A); ...; case okB || okC: v := t; ... } }
+//	{ t := x; var okA bool; if t != nil { _, okA = t.(A) }; ...
+//	  switch { case okA: v := t.(A); ...; case okB || okC: v := t; ...; case t == nil: ... } }
 //
 // yaegi's type switch missed a pointer to an interpreted type with
 // methods (case *Point with a *Point inside an any) that its assertions
-// find. Type switches on type parameters stay as they are.
+// find; its t.(any) is false for every value (case any becomes t != nil),
+// and its comma-ok assertion of a nil interface to an interface type
+// panicked (hence the guard). Type switches on type parameters stay.
 func (lw *lowering) typeSwitchByAssertions(ts *ast.TypeSwitchStmt) ast.Stmt {
-	var v *ast.Ident
-	var x ast.Expr
+	var v string // the switch's variable, if any
+	var ta *ast.TypeAssertExpr
 	switch a := ts.Assign.(type) {
 	case *ast.AssignStmt:
-		if len(a.Lhs) != 1 || len(a.Rhs) != 1 {
-			return nil
+		if len(a.Lhs) == 1 && len(a.Rhs) == 1 {
+			if id, ok := a.Lhs[0].(*ast.Ident); ok {
+				v = id.Name
+				ta, _ = a.Rhs[0].(*ast.TypeAssertExpr)
+			}
 		}
-		v, _ = a.Lhs[0].(*ast.Ident)
-		ta, ok := a.Rhs[0].(*ast.TypeAssertExpr)
-		if !ok || v == nil {
-			return nil
-		}
-		x = ta.X
 	case *ast.ExprStmt:
-		ta, ok := a.X.(*ast.TypeAssertExpr)
-		if !ok {
-			return nil
-		}
-		x = ta.X
-	default:
+		ta, _ = a.X.(*ast.TypeAssertExpr)
+	}
+	if ta == nil {
 		return nil
 	}
-	xt := lw.typeOf(x)
-	if xt == nil || hasTypeParam(xt) {
+	if xt := lw.typeOf(ta.X); xt == nil || hasTypeParam(xt) {
 		return nil
 	}
 	for _, st := range ts.Body.List {
 		for _, e := range st.(*ast.CaseClause).List {
-			if t := lw.typeOf(e); t == nil || hasTypeParam(t) {
-				if id, ok := e.(*ast.Ident); !ok || id.Name != "nil" {
-					return nil
-				}
+			if t := lw.typeOf(e); !lw.isNilCase(e) && (t == nil || hasTypeParam(t)) {
+				return nil
 			}
 		}
 	}
-	pos := ts.Pos()
 	tv := lw.tmp("ts")
 	var pre []ast.Stmt
 	if ts.Init != nil {
 		pre = append(pre, ts.Init)
 	}
-	pre = append(pre, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(tv)}, Tok: token.DEFINE, TokPos: pos, Rhs: []ast.Expr{x}})
-	sw := &ast.SwitchStmt{Switch: pos, Body: &ast.BlockStmt{Lbrace: ts.Body.Lbrace, Rbrace: ts.Body.Rbrace}}
+	pre = append(pre, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(tv)}, Tok: token.DEFINE, TokPos: ts.Pos(), Rhs: []ast.Expr{ta.X}})
+	sw := &ast.SwitchStmt{Switch: ts.Pos(), Body: &ast.BlockStmt{Lbrace: ts.Body.Lbrace, Rbrace: ts.Body.Rbrace}}
 	for _, st := range ts.Body.List {
 		cc := st.(*ast.CaseClause)
-		var conds []ast.Expr
-		var only ast.Expr // the one type of a one-type case
+		var conds []string
+		val := tv // v's value in this clause
 		for _, e := range cc.List {
-			if id, ok := e.(*ast.Ident); ok && id.Name == "nil" && lw.typeOf(e) == nil || isUntypedNil(lw.typeOf(e)) {
-				conds = append(conds, &ast.BinaryExpr{X: ast.NewIdent(tv), Op: token.EQL, Y: ast.NewIdent("nil")})
+			if lw.isNilCase(e) {
+				conds = append(conds, tv+" == nil")
 				continue
 			}
-			if it, isIface := lw.typeOf(e).Underlying().(*types.Interface); isIface && it.Empty() {
-				// case any: yaegi's t.(any) is false for every value.
-				conds = append(conds, &ast.BinaryExpr{X: ast.NewIdent(tv), Op: token.NEQ, Y: ast.NewIdent("nil")})
+			t := lw.typeOf(e)
+			if it, ok := t.Underlying().(*types.Interface); ok && it.Empty() {
+				conds = append(conds, tv+" != nil")
 				continue
 			}
-			// var ok bool; if t != nil { _, ok = t.(T) }: yaegi's comma-ok
-			// assertion of a nil interface to an interface type panicked.
-			ok := lw.tmp("ok")
-			typ := parseExpr(lw.typeExpr(lw.typeOf(e)))
-			pre = append(pre,
-				&ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, TokPos: pos, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(ok)}, Type: ast.NewIdent("bool")}}}},
-				&ast.IfStmt{If: pos, Cond: &ast.BinaryExpr{X: ast.NewIdent(tv), Op: token.NEQ, Y: ast.NewIdent("nil")},
-					Body: &ast.BlockStmt{List: []ast.Stmt{&ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_"), ast.NewIdent(ok)}, Tok: token.ASSIGN, TokPos: pos,
-						Rhs: []ast.Expr{&ast.TypeAssertExpr{X: ast.NewIdent(tv), Type: typ}}}}}})
-			conds = append(conds, ast.NewIdent(ok))
+			ok, typ := lw.tmp("ok"), lw.typeExpr(t)
+			pre = append(pre, parseStmts(fmt.Sprintf("var %s bool\nif %s != nil { _, %s = %s.(%s) }", ok, tv, ok, tv, typ))...)
+			conds = append(conds, ok)
 			if len(cc.List) == 1 {
-				only = parseExpr(lw.typeExpr(lw.typeOf(e)))
+				val = tv + ".(" + typ + ")"
 			}
 		}
 		out := &ast.CaseClause{Case: cc.Case, Colon: cc.Colon}
 		if len(conds) > 0 {
-			cond := conds[0]
-			for _, c := range conds[1:] {
-				cond = &ast.BinaryExpr{X: cond, Op: token.LOR, Y: c}
-			}
-			out.List = []ast.Expr{cond}
+			out.List = []ast.Expr{parseExpr(strings.Join(conds, " || "))}
 		}
-		if v != nil {
-			var val ast.Expr = ast.NewIdent(tv)
-			if only != nil {
-				val = &ast.TypeAssertExpr{X: ast.NewIdent(tv), Type: only}
-			}
-			out.Body = append(out.Body,
-				&ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(v.Name)}, Tok: token.DEFINE, TokPos: cc.Colon, Rhs: []ast.Expr{val}},
-				&ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_")}, Tok: token.ASSIGN, TokPos: cc.Colon, Rhs: []ast.Expr{ast.NewIdent(v.Name)}})
+		if v != "" {
+			out.Body = parseStmts(fmt.Sprintf("%s := %s\n_ = %s", v, val, v))
 		}
 		out.Body = append(out.Body, cc.Body...)
 		sw.Body.List = append(sw.Body.List, out)
 	}
-	return &ast.BlockStmt{Lbrace: pos, List: append(pre, sw), Rbrace: ts.End()}
+	return &ast.BlockStmt{Lbrace: ts.Pos(), List: append(pre, sw), Rbrace: ts.End()}
+}
+
+// isNilCase reports whether a type switch case is the nil case.
+func (lw *lowering) isNilCase(e ast.Expr) bool {
+	if isUntypedNil(lw.typeOf(e)) {
+		return true
+	}
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == "nil" && lw.typeOf(e) == nil
 }

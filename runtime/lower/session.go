@@ -344,16 +344,14 @@ func (l *Lowerer) checkCell(fset *token.FileSet, f *ast.File) (*types.Package, *
 // do specs that declare several names at once.
 func declSources(src string) map[string]string {
 	out := map[string]string{}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", "package p\n"+src, parser.SkipObjectResolution)
-	if err != nil {
-		for _, k := range declKeys(src) {
-			out[k] = src
-		}
-		return out
-	}
 	for _, k := range declKeys(src) {
 		out[k] = src
+	}
+	text := "package p\n" + src
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", text, parser.SkipObjectResolution)
+	if err != nil {
+		return out
 	}
 	for _, d := range f.Decls {
 		gd, ok := d.(*ast.GenDecl)
@@ -361,19 +359,18 @@ func declSources(src string) map[string]string {
 			continue
 		}
 		for _, sp := range gd.Specs {
-			var names []*ast.Ident
+			name := ""
 			switch sp := sp.(type) {
 			case *ast.TypeSpec:
-				names = []*ast.Ident{sp.Name}
+				name = sp.Name.Name
 			case *ast.ValueSpec:
-				names = sp.Names
+				if len(sp.Names) == 1 {
+					name = sp.Names[0].Name
+				}
 			}
-			if len(names) != 1 {
-				continue
+			if name != "" {
+				out[name] = gd.Tok.String() + " " + text[fset.Position(sp.Pos()).Offset:fset.Position(sp.End()).Offset]
 			}
-			start, end := fset.Position(sp.Pos()).Offset, fset.Position(sp.End()).Offset
-			text := "package p\n" + src
-			out[names[0].Name] = gd.Tok.String() + " " + text[start:end]
 		}
 	}
 	return out
@@ -574,11 +571,12 @@ func (s *Session) RecordDecls(chunks []Chunk) {
 		if !c.Decl {
 			continue
 		}
+		sources := declSources(c.Src)
 		for _, k := range declKeys(c.Src) {
 			if _, ok := s.decls[k]; !ok {
 				s.order = append(s.order, k)
 			}
-			s.decls[k] = declSources(c.Src)[k]
+			s.decls[k] = sources[k]
 			delete(s.vars, k)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"reflect"
 	"strings"
 	"sync"
 )
@@ -41,17 +42,21 @@ func stubsOf(path string) []GenericStub {
 // addStubs declares the package's generic stubs in pkg, each checked on
 // its own against the package's table objects: a stub that does not check
 // (a constraint from a package without a table, say) is tried again with
-// plain any constraints, and otherwise left out, so the shim's own
-// signature stays. Called with im.mu held, before pkg is complete.
-func (im *tableImporter) addStubs(pkg *types.Package, list []GenericStub) {
+// plain any constraints, and otherwise the shim's own entry in syms is
+// declared as it is. Called with im.mu held.
+func (im *tableImporter) addStubs(pkg *types.Package, list []GenericStub, syms map[string]reflect.Value) {
 	for _, st := range list {
 		obj := im.checkStub(pkg, st, false)
 		if obj == nil {
 			obj = im.checkStub(pkg, st, true)
 		}
 		if obj != nil {
-			pkg.Scope().Insert(obj)
 			im.stubbed[obj] = true
+		} else if v := syms[st.Name]; v.IsValid() {
+			obj = im.object(pkg, st.Name, v)
+		}
+		if obj != nil {
+			pkg.Scope().Insert(obj)
 		}
 	}
 }
@@ -143,17 +148,14 @@ func (im *tableImporter) checkStub(pkg *types.Package, st GenericStub, anyConstr
 			}
 		},
 	}
-	if err := types.NewChecker(&conf, fset, scratch, nil).Files([]*ast.File{f}); err != nil && failed {
-		return nil
-	}
+	_ = types.NewChecker(&conf, fset, scratch, nil).Files([]*ast.File{f}) // errors reach conf.Error
 	if failed {
 		return nil
 	}
-	obj, _ := scratch.Scope().Lookup(st.Name).(*types.Func)
-	if obj == nil {
-		return nil
+	if fn, ok := scratch.Scope().Lookup(st.Name).(*types.Func); ok {
+		return fn
 	}
-	return obj
+	return nil
 }
 
 type importerFunc func(path string) (*types.Package, error)
