@@ -3,7 +3,6 @@ package runtime
 import (
 	"flag"
 	"fmt"
-	"go/token"
 	"os"
 	"reflect"
 	"sort"
@@ -210,7 +209,6 @@ func init() {
 			if !def && !s.known[n] {
 				return fmt.Errorf("%s is not defined in this session (see %%ls)", n)
 			}
-			s.forgetFunc(n)
 			delete(s.definedIn, n)
 			delete(s.known, n)
 			delete(s.declSrc, n)
@@ -224,15 +222,4 @@ func init() {
 	}
 	magics.Register(magics.Magic{Name: "rm", Usage: "%rm NAME...", Summary: "forget definitions (GoNB's %rm; also %remove)", Line: remove})
 	magics.Register(magics.Magic{Name: "remove", Usage: "%remove NAME...", Summary: "same as %rm", Line: remove})
-}
-
-// forgetFunc replaces a removed function's body in the interpreter: yaegi
-// keeps every declaration it compiled, and walks the old body again when
-// a later cell instantiates a generic, where a call to a since-redefined
-// function (the tutorial's gradOfF calling the f it redefines) panics.
-func (s *goSession) forgetFunc(name string) {
-	if v, ok := s.globals()[name]; !ok || v.Kind() != reflect.Func || !token.IsIdentifier(name) {
-		return
-	}
-	_, _ = s.it.Eval("func " + name + "() {}") // best effort: the name is forgotten either way
 }

@@ -307,7 +307,6 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 		return lerr
 	}
 	hasMain := renameMain(chunks)
-	ran := map[string]bool{} // names the groups that ran declared or defined
 	for i := 0; i < len(chunks); {
 		if chunks[i].Kind == cell.Import {
 			i++
@@ -331,7 +330,6 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 				v, err = s.evalStatements(ctx, group)
 			} else {
 				v, err = s.it.EvalWithContext(ctx, assemble(group))
-
 				if err != nil && strings.Contains(err.Error(), "definition loop") {
 					// var v any = x with x a session variable: yaegi's top
 					// level refuses it (nothing ran); written as the
@@ -342,28 +340,20 @@ func (s *goSession) runGo(ctx context.Context, p cell.Piece, last bool) *session
 				}
 			}
 			if err != nil {
-				if lowered != nil && len(ran) > 0 {
+				if lowered != nil && i > 0 {
 					// What ran stays in the interpreter: the checker
 					// must know it too.
-					s.low.CommitRan(lowered, ran)
+					s.low.CommitRan(lowered, chunkNames(chunks[:i]))
 				}
 				return s.evalError(ctx, err)
 			}
 			s.recordDecls(group)
 			if group[0].Kind == cell.Decl {
 				// GoNB runs a cell's init_* functions before its body.
-				for _, name := range gonbInits(group) {
+				for _, name := range s.gonbInits(group) {
 					if _, err := s.it.EvalWithContext(ctx, name+"()"); err != nil {
 						return s.evalError(ctx, err)
 					}
-				}
-			}
-			for _, c := range group {
-				for _, n := range c.Names {
-					ran[n] = true
-				}
-				for _, n := range c.Defines {
-					ran[n] = true
 				}
 			}
 			tail := group[len(group)-1]
@@ -663,25 +653,31 @@ func (s *goSession) teachChecker(chunks []cell.Chunk) {
 // function called main after every later cell.
 const mainName = "_igoMain"
 
-// gonbInits lists the functions of a group of declarations named init_*
-// with no parameters and results: GoNB's init functions (a notebook cannot
+// gonbInits lists the functions a group of declarations names init_*
+// that take and return nothing: GoNB's init functions (a notebook cannot
 // redefine init), which it calls before main, as Go calls init.
-func gonbInits(group []cell.Chunk) []string {
+func (s *goSession) gonbInits(group []cell.Chunk) []string {
 	var names []string
 	for _, c := range group {
-		if !strings.Contains(c.Src, "func init_") {
-			continue
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+c.Src, parser.SkipObjectResolution)
-		if err != nil {
-			continue
-		}
-		for _, d := range f.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if ok && fd.Recv == nil && strings.HasPrefix(fd.Name.Name, "init_") && fd.Type.TypeParams == nil &&
-				fd.Type.Params.NumFields() == 0 && fd.Type.Results.NumFields() == 0 {
-				names = append(names, fd.Name.Name)
+		for _, n := range c.Names {
+			if !strings.HasPrefix(n, "init_") {
+				continue
 			}
+			// Globals() lists variables only: ask for the function.
+			if v, ok := s.evalQuietly(n); ok && v.Kind() == reflect.Func && v.Type().NumIn() == 0 && v.Type().NumOut() == 0 {
+				names = append(names, n)
+			}
+		}
+	}
+	return names
+}
+
+// chunkNames is the set of names the chunks declare or define.
+func chunkNames(chunks []cell.Chunk) map[string]bool {
+	names := map[string]bool{}
+	for _, c := range chunks {
+		for _, n := range append(c.Names, c.Defines...) {
+			names[n] = true
 		}
 	}
 	return names
@@ -752,10 +748,10 @@ func (s *goSession) importAll(ctx context.Context, chunks []cell.Chunk) *session
 			if err := s.importPackage(spec.Name, spec.Path); err != nil {
 				local := localName(spec.Name, spec.Path)
 				if !s.pkgPaths[spec.Path] && local != "." && local != "_" && !used[local] {
-					// Imported but not used here: note it and go on, and
-					// say why should a later cell use it.
+					// Imported but not used here: note it and go on; a
+					// later cell that uses it is told why it fails.
 					s.missing[local] = spec.Path
-					fmt.Fprintf(s.io.stderr, "note: package %q is not available in IGo (only the standard library and the packages built into igo can be imported); the import is skipped, and code that uses %s will fail\n", spec.Path, local)
+					fmt.Fprintf(s.io.stderr, "note: %s; the import is skipped, and code that uses %s will fail\n", unavailable(spec.Path), local)
 					continue
 				}
 				return s.compileErrorAt(err, c.Line)
@@ -804,12 +800,17 @@ func (s *goSession) importPackage(name, path string) error {
 	}
 	if _, err := s.it.Eval(src); err != nil {
 		if !s.pkgPaths[path] {
-			return fmt.Errorf("package %q is not available in IGo (only the standard library and the packages built into igo can be imported): %v", path, err)
+			return fmt.Errorf("%s: %v", unavailable(path), err)
 		}
 		return err
 	}
 	s.imported[local] = path
 	return nil
+}
+
+// unavailable says that a package cannot be imported, and what can.
+func unavailable(path string) string {
+	return fmt.Sprintf("package %q is not available in IGo (only the standard library and the packages built into igo can be imported)", path)
 }
 
 // localName is the name an import binds: the given one, else the path's
@@ -926,7 +927,7 @@ func (s *goSession) checkNames(chunks []cell.Chunk) *session.Error {
 				continue
 			}
 			if path, ok := s.missing[r.Name]; ok {
-				msgs = append(msgs, fmt.Sprintf("line %d, column %d: %s: package %q is not available in IGo (only the standard library and the packages built into igo can be imported)", r.Line, r.Col, r.Name, path))
+				msgs = append(msgs, fmt.Sprintf("line %d, column %d: %s: %s", r.Line, r.Col, r.Name, unavailable(path)))
 				continue
 			}
 			if globals == nil {
