@@ -106,6 +106,16 @@ func wantResults(t *testing.T, s *Session, cases []cellCase) {
 	}
 }
 
+// runOK runs a cell that must succeed.
+func runOK(t *testing.T, s *Session, code string) *recorder {
+	t.Helper()
+	r, rep := run(t, s, code)
+	if rep.Error != nil {
+		t.Fatalf("%q: %v", code, rep.Error)
+	}
+	return r
+}
+
 func resultText(t *testing.T, r *recorder) string {
 	t.Helper()
 	if len(r.results) != 1 {
@@ -474,9 +484,7 @@ func TestInterpreterPitfallsLoweredAway(t *testing.T) {
 // "variable definition loop"; the session retries it as a definition.
 func TestVarDeclarationFromSessionVariable(t *testing.T) {
 	s := newTestSession(t)
-	if _, rep := run(t, s, "xs := []int{1, 2}"); rep.Error != nil {
-		t.Fatal(rep.Error)
-	}
+	runOK(t, s, "xs := []int{1, 2}")
 	cases := []cellCase{
 		{"var v any = xs\nv", "[1 2]"},
 		{"var n = len(xs)\nn", "2"},
@@ -489,32 +497,18 @@ func TestVarDeclarationFromSessionVariable(t *testing.T) {
 // &p[i] for p a pointer to an array, at a cell's top level (yaegi cannot
 // take that address, and its &(*p)[i] there was a nil pointer).
 func TestAddressOfElementThroughArrayPointer(t *testing.T) {
-	s := newTestSession(t)
-	r, rep := run(t, s, "z := &[3]int{}\nq := &z[1]\n*q = 4\nz[2]++\nfmt.Sprint(*z)")
-	if rep.Error != nil {
-		t.Fatal(rep.Error)
-	}
-	if got := resultText(t, r); got != `"[0 4 1]"` {
-		t.Errorf("got %s", got)
-	}
+	wantResults(t, newTestSession(t), []cellCase{{"z := &[3]int{}\nq := &z[1]\n*q = 4\nz[2]++\nfmt.Sprint(*z)", `"[0 4 1]"`}})
 }
 
 // A declared function passed for a parameter of a compiled named function
 // type (GoMLX's discretekan notebook: PCFFromFunc(Sin2πx, 10) with
 // fn dkan.Univariate) made yaegi panic in reflect.Set.
 func TestDeclaredFunctionAsCompiledNamedFuncType(t *testing.T) {
-	s := newTestSession(t)
 	code := "func visit(path string, info fs.FileInfo, err error) error { return nil }\n" +
 		"func wrap(fn filepath.WalkFunc) filepath.WalkFunc {\n" +
 		"\treturn func(p string, i fs.FileInfo, err error) error { return fn(p, i, err) }\n}\n" +
 		"w := wrap(visit)\nfmt.Sprint(w(\"x\", nil, nil))"
-	r, rep := run(t, s, code)
-	if rep.Error != nil {
-		t.Fatal(rep.Error)
-	}
-	if got := resultText(t, r); got != `"<nil>"` {
-		t.Errorf("got %s", got)
-	}
+	wantResults(t, newTestSession(t), []cellCase{{code, `"<nil>"`}})
 }
 
 // When a statement fails at run time, what the cell declared and defined
@@ -525,26 +519,13 @@ func TestDeclarationsBeforeAFailingStatementStay(t *testing.T) {
 	if rep.Error == nil {
 		t.Fatal("the out-of-range index did not fail the cell")
 	}
-	r, rep := run(t, s, "fmt.Sprint(twice(3), T{4}.M(), y)")
-	if rep.Error != nil {
-		t.Fatal(rep.Error)
-	}
-	if got := resultText(t, r); got != `"6 4 5"` {
-		t.Errorf("got %s", got)
-	}
+	wantResults(t, s, []cellCase{{"fmt.Sprint(twice(3), T{4}.M(), y)", `"6 4 5"`}})
 }
 
 // A package variable of function type (flag.Usage, GoNB notebooks'
 // must.M) is a variable to the checker, so assigning it type-checks.
 func TestAssignPackageVariableOfFuncType(t *testing.T) {
-	s := newTestSession(t)
-	r, rep := run(t, s, "old := flag.Usage\nflag.Usage = func() {}\nn := 0\nfor range 2 { n++ }\nflag.Usage = old\nn")
-	if rep.Error != nil {
-		t.Fatal(rep.Error)
-	}
-	if got := resultText(t, r); got != "2" {
-		t.Errorf("got %s", got)
-	}
+	wantResults(t, newTestSession(t), []cellCase{{"old := flag.Usage\nflag.Usage = func() {}\nn := 0\nfor range 2 { n++ }\nflag.Usage = old\nn", "2"}})
 }
 
 // GoNB notebooks import packages they never use (Spiral: chai2010/webp):
@@ -552,14 +533,11 @@ func TestAssignPackageVariableOfFuncType(t *testing.T) {
 // and a later use says the package is missing.
 func TestUnusedUnavailableImportIsANote(t *testing.T) {
 	s := newTestSession(t)
-	r, rep := run(t, s, "import (\n\t\"strings\"\n\t\"example.com/nowhere/webp\"\n)\nx := strings.ToUpper(\"a\")\nx")
-	if rep.Error != nil {
-		t.Fatal(rep.Error)
-	}
+	r := runOK(t, s, "import (\n\t\"strings\"\n\t\"example.com/nowhere/webp\"\n)\nx := strings.ToUpper(\"a\")\nx")
 	if !strings.Contains(r.streams["stderr"], `package "example.com/nowhere/webp" is not available`) {
 		t.Errorf("no note on stderr: %q", r.streams["stderr"])
 	}
-	_, rep = run(t, s, "webp.Encode(x)")
+	_, rep := run(t, s, "webp.Encode(x)")
 	if rep.Error == nil || !strings.Contains(rep.Error.Value, `webp: package "example.com/nowhere/webp" is not available`) {
 		t.Fatalf("a use of the missing package: %+v", rep.Error)
 	}
@@ -573,43 +551,24 @@ func TestUnusedUnavailableImportIsANote(t *testing.T) {
 // GoNB cells) shows no result; a non-nil one does.
 func TestTrailingNilErrorShowsNothing(t *testing.T) {
 	s := newTestSession(t)
-	r, rep := run(t, s, "func ok() error { return nil }\nok()")
-	if rep.Error != nil {
-		t.Fatal(rep.Error)
-	}
-	if len(r.results) != 0 {
+	if r := runOK(t, s, "func ok() error { return nil }\nok()"); len(r.results) != 0 {
 		t.Errorf("a nil error was shown: %v", r.results)
 	}
-	r, rep = run(t, s, "func bad() error { return errors.New(\"boom\") }\nbad()")
-	if rep.Error != nil {
-		t.Fatal(rep.Error)
-	}
-	if len(r.results) != 1 {
+	if r := runOK(t, s, "func bad() error { return errors.New(\"boom\") }\nbad()"); len(r.results) != 1 {
 		t.Errorf("a non-nil error was not shown: %v", r.results)
 	}
 }
 
 // %rm of a function whose body calls another removed function, then that
 // one redefined with another signature (GoMLX's tutorial: f and gradOfF):
-// yaegi walked the old body again on the next generic call and panicked.
+// the checker still held the old gradOfF, rejected the cell, so it ran
+// unlowered, and yaegi panicked on the generic call with a tuple argument.
 func TestRemovedFunctionsStayRemoved(t *testing.T) {
 	s := newTestSession(t)
-	for _, cell := range []string{
-		"func f(x, y int) int { return x + y }\nfunc gradOfF(x, y int) (out, gx int) { out = f(x, y); return out, 1 }",
-		"%rm gradOfF f",
-	} {
-		if _, rep := run(t, s, cell); rep.Error != nil {
-			t.Fatal(rep.Error)
-		}
-	}
-	r, rep := run(t, s, "func f(x int) int { return 2 * x }\nfunc must[T any](v T, err error) T { return v }\n"+
-		"func solve() string { n := must(strconv.Atoi(\"3\")); return fmt.Sprint(n, f(n)) }\nsolve()")
-	if rep.Error != nil {
-		t.Fatal(rep.Error)
-	}
-	if got := resultText(t, r); got != `"3 6"` {
-		t.Errorf("got %s", got)
-	}
+	runOK(t, s, "func f(x, y int) int { return x + y }\nfunc gradOfF(x, y int) (out, gx int) { out = f(x, y); return out, 1 }")
+	runOK(t, s, "%rm gradOfF f")
+	wantResults(t, s, []cellCase{{"func f(x int) int { return 2 * x }\nfunc must[T any](v T, err error) T { return v }\n" +
+		"func solve() string { n := must(strconv.Atoi(\"3\")); return fmt.Sprint(n, f(n)) }\nsolve()", `"3 6"`}})
 	if _, rep := run(t, s, "gradOfF(1, 2)"); rep.Error == nil || !strings.Contains(rep.Error.Value, "undefined: gradOfF") {
 		t.Errorf("a removed function is still callable: %+v", rep.Error)
 	}
@@ -619,47 +578,26 @@ func TestRemovedFunctionsStayRemoved(t *testing.T) {
 // regularizer.ParamL2) are constants to the checker, not variables of
 // go/constant's types.
 func TestStringConstantsOfPackages(t *testing.T) {
-	s := newTestSession(t)
-	r, rep := run(t, s, "x := os.DevNull + \"!\"\nfor range 1 {}\nx")
-	if rep.Error != nil {
-		t.Fatal(rep.Error)
-	}
-	if got := resultText(t, r); got != `"/dev/null!"` {
-		t.Errorf("got %s", got)
-	}
+	wantResults(t, newTestSession(t), []cellCase{{"x := os.DevNull + \"!\"\nfor range 1 {}\nx", `"/dev/null!"`}})
 }
 
 // A variable of an earlier var block declared again on its own (GoMLX's
 // tutorial declares flags twice): the checker sees the new one only.
 func TestRedeclaringOneVariableOfABlock(t *testing.T) {
 	s := newTestSession(t)
-	if _, rep := run(t, s, "var (\n\ta = 1\n\tb = 2\n)"); rep.Error != nil {
-		t.Fatal(rep.Error)
-	}
-	r, rep := run(t, s, "var b = \"two\"\nn := 0\nfor range a { n++ }\nfmt.Sprint(n, b)")
-	if rep.Error != nil {
-		t.Fatal(rep.Error)
-	}
-	if got := resultText(t, r); got != `"1two"` {
-		t.Errorf("got %s", got)
-	}
+	runOK(t, s, "var (\n\ta = 1\n\tb = 2\n)")
+	wantResults(t, s, []cellCase{{"var b = \"two\"\nn := 0\nfor range a { n++ }\nfmt.Sprint(n, b)", `"1two"`}})
 }
 
 // GoNB calls a cell's init_* functions before its body (GoMLX's notebooks
 // register flags and set must.M there); a redefinition runs again.
 func TestGoNBInitFunctionsRun(t *testing.T) {
 	s := newTestSession(t)
-	r, rep := run(t, s, "var calls []string\nfunc init_a() { calls = append(calls, \"a\") }\nfunc init_b() { calls = append(calls, \"b\") }\nfunc init_notInit(x int) {}\n%%\nfmt.Print(calls)")
-	if rep.Error != nil {
-		t.Fatal(rep.Error)
-	}
+	r := runOK(t, s, "var calls []string\nfunc init_a() { calls = append(calls, \"a\") }\nfunc init_b() { calls = append(calls, \"b\") }\nfunc init_notInit(x int) {}\n%%\nfmt.Print(calls)")
 	if got := r.streams["stdout"]; got != "[a b]" {
 		t.Errorf("first cell printed %q", got)
 	}
-	r, rep = run(t, s, "func init_a() { calls = append(calls, \"a2\") }\n%%\nfmt.Print(calls)")
-	if rep.Error != nil {
-		t.Fatal(rep.Error)
-	}
+	r = runOK(t, s, "func init_a() { calls = append(calls, \"a2\") }\n%%\nfmt.Print(calls)")
 	if got := r.streams["stdout"]; got != "[a b a2]" {
 		t.Errorf("after redefinition %q", got)
 	}
